@@ -1,0 +1,278 @@
+/* main.c - the mkimg command line.
+ *
+ * One table of commands and one of options drive both parsing and --help.
+ * Exit status: 0 success, 1 bad input, 2 bad usage.
+ */
+#include "output.h"
+#include "plan.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+
+#ifndef MKIMG_VERSION
+#define MKIMG_VERSION "0"
+#endif
+
+enum cmd { CMD_MAIN, CMD_PLAN, CMD_CHECK, CMD_COUNT };
+#define ALL_CMDS ((1u << CMD_COUNT) - 1)
+
+static const struct command {
+	const char *name, *usage, *summary;
+} commands[CMD_COUNT] = {
+	[CMD_MAIN] = {"", "MANIFEST [-o DIR]",
+		      "plan the partition and write the layout (layout.txt, .json, .svg) into DIR"},
+	[CMD_PLAN] = {"plan", "MANIFEST [--format text|json|svg] [-o DIR]",
+		      "print the plan: a memory map per node, or JSON, or an SVG picture"},
+	[CMD_CHECK] = {"check", "MANIFEST [--list]", "validate the manifest against its board; exit 0 or 1"},
+};
+
+enum opt_id { OPT_HELP = 'h', OPT_VERSION = 'V', OPT_OUT = 'o', OPT_FORMAT = 'f', OPT_LIST = 256 };
+
+static const struct opt {
+	const char *name;
+	int id;
+	const char *arg;
+	unsigned cmds; /* bit per command that takes it */
+	const char *help;
+} opts[] = {
+	{"output", OPT_OUT, "DIR", 1u << CMD_MAIN | 1u << CMD_PLAN,
+	 "write the outputs into DIR (main job default: out/NAME)"},
+	{"format", OPT_FORMAT, "FMT", 1u << CMD_PLAN, "text (default), json or svg"},
+	{"list", OPT_LIST, NULL, 1u << CMD_CHECK, "list every check by name and exit"},
+	{"help", OPT_HELP, NULL, ALL_CMDS, "show this help and exit"},
+	{"version", OPT_VERSION, NULL, ALL_CMDS, "show the version and exit"},
+};
+#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+
+static const struct format {
+	const char *name, *file;
+	void (*emit)(FILE *, const struct plan *);
+} formats[] = {
+	{"text", "layout.txt", report_text},
+	{"json", "layout.json", report_json},
+	{"svg", "layout.svg", report_svg},
+};
+#define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
+
+static void usage(FILE *f, enum cmd c)
+{
+	if (c == CMD_MAIN) {
+		fprintf(f, "usage: mkimg %s\n       mkimg COMMAND [OPTIONS] ...\n\n"
+			   "mkimg turns a partition manifest into the layout (and, as it grows, the boot image)\n"
+			   "of an seL4 partitioned multikernel: one unicore kernel per core.\n\ncommands:\n",
+			commands[CMD_MAIN].usage);
+		for (int i = 1; i < CMD_COUNT; i++)
+			fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "\nwithout a command: %s\n", commands[CMD_MAIN].summary);
+	} else {
+		fprintf(f, "usage: mkimg %s %s\n\n%s\n", commands[c].name, commands[c].usage, commands[c].summary);
+	}
+	fputs("\noptions:\n", f);
+	for (size_t i = 0; i < N_OPTS; i++) {
+		if (!(opts[i].cmds & (1u << c)))
+			continue;
+		char left[40];
+		if (opts[i].id < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", opts[i].id, opts[i].name, opts[i].arg ? " " : "",
+				 opts[i].arg ? opts[i].arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", opts[i].name, opts[i].arg ? " " : "",
+				 opts[i].arg ? opts[i].arg : "");
+		fprintf(f, "  %-22s %s\n", left, opts[i].help);
+	}
+	if (c == CMD_MAIN)
+		fputs("\n'mkimg COMMAND --help' describes one command.\n", f);
+}
+
+static int bad_usage(enum cmd c, const char *fmt, const char *arg)
+{
+	fputs("mkimg: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'mkimg %s%s--help'.\n", commands[c].name, c == CMD_MAIN ? "" : " ");
+	return 2;
+}
+
+struct args {
+	enum cmd cmd;
+	const char *manifest, *out, *format;
+	bool list;
+};
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	int first = 1;
+	a->cmd = CMD_MAIN;
+	if (argc > 1 && argv[1][0] != '-') {
+		for (int i = 1; i < CMD_COUNT; i++)
+			if (!strcmp(argv[1], commands[i].name)) {
+				a->cmd = (enum cmd)i;
+				first = 2;
+			}
+	}
+	struct option lo[N_OPTS + 1];
+	char so[2 * N_OPTS + 2] = ":";
+	size_t k = 0, sk = 1; /* a leading ":" makes a missing value return ':' */
+	for (size_t i = 0; i < N_OPTS; i++) {
+		lo[k++] = (struct option){opts[i].name, opts[i].arg ? required_argument : no_argument, NULL, opts[i].id};
+		if (opts[i].id < 256) {
+			so[sk++] = (char)opts[i].id;
+			if (opts[i].arg)
+				so[sk++] = ':';
+		}
+	}
+	lo[k] = (struct option){0};
+	so[sk] = '\0';
+
+	optind = 1;
+	opterr = 0;
+	int ac = argc - first + 1;
+	char **av = argv + first - 1;
+	for (;;) {
+		int c = getopt_long(ac, av, so, lo, NULL);
+		if (c == -1)
+			break;
+		if (c == ':')
+			return bad_usage(a->cmd, "option '%s' needs a value", av[optind - 1]);
+		const struct opt *o = NULL;
+		for (size_t i = 0; i < N_OPTS; i++)
+			if (opts[i].id == c)
+				o = &opts[i];
+		if (!o) {
+			char shortopt[3] = {'-', (char)optopt, 0};
+			return bad_usage(a->cmd, "unknown option '%s'", optopt ? shortopt : av[optind - 1]);
+		}
+		if (!(o->cmds & (1u << a->cmd)))
+			return bad_usage(a->cmd, "option '--%s' does not apply to this command", o->name);
+		switch (c) {
+		case OPT_HELP:
+			usage(stdout, a->cmd);
+			return 0;
+		case OPT_VERSION:
+			printf("mkimg %s\n", MKIMG_VERSION);
+			return 0;
+		case OPT_OUT:
+			a->out = optarg;
+			break;
+		case OPT_FORMAT:
+			a->format = optarg;
+			break;
+		case OPT_LIST:
+			a->list = true;
+			break;
+		}
+	}
+	if (a->list)
+		return -1;
+	if (optind >= ac)
+		return bad_usage(a->cmd, "%s", "no manifest given");
+	if (optind + 1 < ac)
+		return bad_usage(a->cmd, "unexpected argument '%s'", av[optind + 1]);
+	a->manifest = av[optind];
+	return -1;
+}
+
+static const struct format *find_format(const char *name)
+{
+	for (size_t i = 0; i < N_FORMATS; i++)
+		if (!strcmp(formats[i].name, name))
+			return &formats[i];
+	return NULL;
+}
+
+/* Write the layout in every format into `dir`, all or nothing. */
+static int write_layout(const char *dir, const struct plan *p, struct diags *d)
+{
+	struct output o = {0};
+	struct mk_loc loc = {.file = dir};
+	if (make_dirs(dir) < 0) {
+		diag_error(d, &loc, NULL, "cannot create '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < N_FORMATS; i++) {
+		char *path = xasprintf("%s/%s", dir, formats[i].file);
+		FILE *f = output_open(&o, path);
+		if (!f) {
+			diag_error(d, &loc, NULL, "cannot create '%s': %s", path, strerror(errno));
+			free(path);
+			output_abort(&o);
+			return -1;
+		}
+		free(path);
+		formats[i].emit(f, p);
+	}
+	return output_commit(&o, d);
+}
+
+static int run(const struct args *a, struct diags *d)
+{
+	struct manifest m = {0};
+	struct platform pf = {0};
+	struct plan p = {0};
+	int ret = 1;
+	const struct format *fmt = NULL;
+
+	if (a->cmd == CMD_PLAN && a->format && !(fmt = find_format(a->format)))
+		return bad_usage(a->cmd, "unknown format '%s' (text, json or svg)", a->format);
+	if (manifest_load(&m, a->manifest, d) < 0)
+		goto out;
+	if (platform_load(&pf, m.dtb.s ? m.dtb.s : m.dts.s, d) < 0) {
+		const struct mf_str *board = m.dtb.s ? &m.dtb : &m.dts;
+		diag_add(d, DIAG_NOTE, &board->loc, NULL, "the board's device tree is named here");
+		goto out;
+	}
+	if (plan_build(&p, &m, &pf, d) < 0)
+		goto out;
+
+	switch (a->cmd) {
+	case CMD_CHECK:
+		ret = 0;
+		break;
+	case CMD_PLAN:
+		if (a->out) {
+			ret = write_layout(a->out, &p, d) < 0;
+			break;
+		}
+		(fmt ? fmt : &formats[0])->emit(stdout, &p);
+		ret = fflush(stdout) != 0;
+		break;
+	case CMD_MAIN: {
+		char *dir = a->out ? xstrdup(a->out) : xasprintf("out/%s", p.name);
+		ret = write_layout(dir, &p, d) < 0;
+		if (!ret) {
+			report_text(stdout, &p);
+			printf("layout written to %s/layout.{txt,json,svg}\n", dir);
+		}
+		free(dir);
+		break;
+	}
+	default:
+		break;
+	}
+out:
+	plan_free(&p);
+	platform_free(&pf);
+	manifest_free(&m);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {0};
+	int status = parse_args(argc, argv, &a);
+	if (status >= 0)
+		return status;
+	if (a.list) {
+		for (const struct plan_check *c = plan_checks; c->name; c++)
+			printf("%-22s %s\n", c->name, c->what);
+		return 0;
+	}
+	struct diags d = {0};
+	status = run(&a, &d);
+	diag_print(stderr, &d);
+	if (status == 0 && d.errors)
+		status = 1;
+	diags_free(&d);
+	return status;
+}

@@ -1,0 +1,113 @@
+/* manifest.h - the partition manifest (partition.yaml), read with libyaml
+ * into typed values that keep their source location.
+ *
+ * The reader is strict: unknown keys (with the nearest known key suggested),
+ * duplicate keys, wrong types, numbers with trailing junk or out of range
+ * are errors. Anchors and aliases are resolved by libyaml's document loader.
+ * Numbers are hex (0x...), decimal, or decimal with a K, M or G suffix
+ * (binary multiples).
+ *
+ * Paths in the manifest are relative to the manifest's own folder; the
+ * reader stores them resolved (dir + "/" + path) unless they are absolute.
+ */
+#ifndef MKIMG_MANIFEST_H
+#define MKIMG_MANIFEST_H
+
+#include "util.h"
+
+struct mf_u64 {
+	uint64_t v;
+	bool set;
+	struct mk_loc loc;
+};
+
+struct mf_str {
+	char *s; /* NULL when absent */
+	struct mk_loc loc;
+};
+
+/* An explicit region: `{base: 0x40000000, size: 256M}`. */
+struct mf_region {
+	struct mf_u64 base, size;
+	struct mk_loc loc;
+};
+
+/* What a node runs: a file already built (`kernel: path`), or a build
+ * section (`kernel: {build: sel4|cmake, source: dir, options: {K: V}}`).
+ * Issue "per-node builds" fills in the build side; the plan only records. */
+enum mf_artifact_kind { MF_ART_NONE, MF_ART_FILE, MF_ART_BUILD };
+struct mf_option {
+	char *key, *value;
+	struct mk_loc loc;
+};
+struct mf_artifact {
+	enum mf_artifact_kind kind;
+	struct mf_str path;   /* MF_ART_FILE: the file */
+	struct mf_str build;  /* MF_ART_BUILD: "sel4" or "cmake" */
+	struct mf_str source; /* MF_ART_BUILD: source folder */
+	struct mf_option *options;
+	size_t n_options;
+	struct mk_loc loc;
+};
+
+struct mf_node {
+	struct mf_u64 id;
+	struct mk_loc loc; /* the node's mapping */
+	struct mf_u64 *cpus;
+	size_t n_cpus;
+	bool cpus_set;
+	/* memory: either a size (size-only placement) or explicit regions */
+	struct mf_u64 mem_size;
+	struct mf_region *mem;
+	size_t n_mem;
+	struct mk_loc mem_loc;
+	struct mf_str *devices;
+	size_t n_devices;
+	struct mf_artifact kernel, rootserver;
+};
+
+struct mf_pool {
+	struct mf_str name;
+	struct mf_u64 base, size; /* base optional */
+	struct mf_u64 *nodes;
+	size_t n_nodes;
+	struct mk_loc loc;
+};
+
+struct mf_channel {
+	struct mf_u64 from, to;
+	struct mf_u64 sgi; /* optional: a fixed SGI number */
+	struct mk_loc loc;
+};
+
+struct manifest {
+	char *path; /* as given */
+	char *dir;  /* folder holding it, for relative paths */
+	struct mf_str name;
+	struct mf_str dtb, dts; /* exactly one is set (platform.dtb / platform.dts) */
+	struct mf_u64 gic_spis;  /* platform.spis: optional, the GIC's SPI count */
+	struct mf_str console;   /* optional shared debug console (a DT path) */
+	struct mf_u64 loader_base, loader_size; /* optional `loader: {base, size}` */
+	struct mk_loc loader_loc;
+	struct mf_pool *pools;
+	size_t n_pools;
+	struct mf_node *nodes;
+	size_t n_nodes;
+	struct mf_channel *channels;
+	size_t n_channels;
+	struct mk_loc loc; /* the document's top */
+};
+
+/* Read and type-check `path`. Returns 0, or -1 with errors in `d` (the
+ * manifest may then be partly filled; free it all the same). */
+int manifest_load(struct manifest *m, const char *path, struct diags *d);
+/* The same from a buffer; `path` names it in messages and anchors relative
+ * paths. */
+int manifest_parse(struct manifest *m, const char *path, const char *buf, size_t len, struct diags *d);
+void manifest_free(struct manifest *m);
+
+/* Parse a manifest number ("0x4000_0000" is not accepted; "256M", "4096",
+ * "0x1000", "1G"). Returns 0, or -1 with a reason in *why. */
+int parse_u64(const char *s, uint64_t *out, const char **why);
+
+#endif

@@ -1,0 +1,802 @@
+/* plan.c - from manifest + platform to a checked partition plan.
+ *
+ * The order of work matters for determinism and for good messages:
+ * first everything the manifest places explicitly (checked against the
+ * board's RAM and each other), then the size-only nodes and pools, first
+ * fit from low addresses, then the loader, last fit from high addresses so
+ * the low RAM stays with the nodes. Ties are broken by node id and pool name,
+ * never by pointer or hash order.
+ */
+#include "plan.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+
+const struct plan_check plan_checks[] = {
+	{"yaml-syntax", "the manifest is not well-formed YAML"},
+	{"yaml-limits", "the manifest nests too deeply or expands to too many values"},
+	{"unknown-key", "a key the manifest does not know (the nearest known key is suggested)"},
+	{"duplicate-key", "a key given twice in one mapping"},
+	{"missing-key", "a required key is absent"},
+	{"type", "a value of the wrong type"},
+	{"number", "a number with trailing junk or out of range"},
+	{"platform", "the platform names neither or both of dtb and dts"},
+	{"node-duplicate", "two nodes with the same id"},
+	{"memory-align", "an explicit node region or size not aligned to 2 MiB"},
+	{"memory-size", "a region of size zero, or base + size beyond 64 bits"},
+	{"memory-outside-ram", "a node region not inside the board's usable RAM"},
+	{"memory-overlap", "two nodes' RAM overlap"},
+	{"memory-exhausted", "not enough free RAM for the sizes asked"},
+	{"pool-align", "a shared pool not page aligned"},
+	{"pool-outside-ram", "a shared pool not inside the board's usable RAM"},
+	{"pool-in-node", "a shared pool inside a node's RAM"},
+	{"pool-overlap", "two shared pools overlap"},
+	{"pool-duplicate", "two shared pools with the same name"},
+	{"pool-node-unknown", "a shared pool lists a node that does not exist"},
+	{"pool-node-twice", "a shared pool lists a node twice"},
+	{"loader-overlap", "the loader's region overlaps a node or a pool"},
+	{"loader-no-room", "no free RAM left for the loader"},
+	{"loader-outside-ram", "an explicit loader region outside usable RAM"},
+	{"cpu-range", "a CPU index the board does not have"},
+	{"cpu-twice", "a CPU given to two nodes, or twice to one"},
+	{"cpu-none", "a node without a CPU"},
+	{"cpu-enable", "a secondary CPU the loader cannot start (no PSCI, no spin table)"},
+	{"device-unknown", "a device path not in the board's tree"},
+	{"device-twice", "a device given to two nodes"},
+	{"device-essential", "the interrupt controller or timer, which every node keeps"},
+	{"console-owned", "the shared console also owned by one node"},
+	{"irq-twice", "an interrupt owned by two nodes"},
+	{"irq-range", "an interrupt beyond the GIC's SPIs"},
+	{"gic-spis", "platform.spis beyond the GIC architecture's 988"},
+	{"channel-node-unknown", "a channel to or from a node that does not exist"},
+	{"channel-self", "a channel from a node to itself"},
+	{"sgi-range", "an explicit SGI number above 15"},
+	{"sgi-twice", "an explicit SGI already taken at the receiving node"},
+	{"sgi-exhausted", "no SGI number left at the receiving node"},
+	{"sgi-target", "a receiving CPU that GICv2 cannot signal (CPU interface above 7)"},
+	{NULL, NULL},
+};
+
+#define GIC_MAX_SPIS 988u
+
+enum taken_kind { TAKEN_NODE, TAKEN_POOL, TAKEN_LOADER };
+
+struct taken {
+	struct mk_range r;
+	enum taken_kind kind;
+	char *what; /* "node 0 memory", "shared pool 'buf'", "loader" */
+};
+
+struct planner {
+	struct plan *p;
+	const struct manifest *m;
+	const struct platform *pf;
+	struct diags *d;
+	struct taken *taken;
+	size_t n_taken;
+};
+
+static const char *hex_range(char buf[48], struct mk_range r)
+{
+	snprintf(buf, 48, "[0x%" PRIx64 ", 0x%" PRIx64 ")", r.base, range_end(r));
+	return buf;
+}
+
+static const char *overlap_check(enum taken_kind a, enum taken_kind b)
+{
+	if (a == TAKEN_LOADER || b == TAKEN_LOADER)
+		return "loader-overlap";
+	if (a == TAKEN_NODE && b == TAKEN_NODE)
+		return "memory-overlap";
+	if (a == TAKEN_POOL && b == TAKEN_POOL)
+		return "pool-overlap";
+	return "pool-in-node";
+}
+
+/* Record a placed region; an overlap with anything placed before is an
+ * error located at `loc`. */
+static void take(struct planner *pl, struct mk_range r, enum taken_kind kind, const struct mk_loc *loc,
+		 const char *fmt_what, ...) __attribute__((format(printf, 5, 6)));
+static void take(struct planner *pl, struct mk_range r, enum taken_kind kind, const struct mk_loc *loc,
+		 const char *fmt_what, ...)
+{
+	va_list ap;
+	va_start(ap, fmt_what);
+	int n = vsnprintf(NULL, 0, fmt_what, ap);
+	va_end(ap);
+	char *what = xmalloc((size_t)n + 1);
+	va_start(ap, fmt_what);
+	vsnprintf(what, (size_t)n + 1, fmt_what, ap);
+	va_end(ap);
+
+	for (size_t i = 0; i < pl->n_taken; i++) {
+		const struct taken *t = &pl->taken[i];
+		char a[48], b[48];
+		if (ranges_overlap(r, t->r))
+			diag_error(pl->d, loc, overlap_check(kind, t->kind), "%s %s overlaps %s %s", what,
+				   hex_range(a, r), t->what, hex_range(b, t->r));
+	}
+	*VEC_PUSH(pl->taken, pl->n_taken) = (struct taken){r, kind, what};
+}
+
+/* Free RAM: usable minus everything taken, normalized. */
+static size_t free_ram(const struct planner *pl, struct mk_range **out)
+{
+	struct mk_range *t = xcalloc(pl->n_taken, sizeof(*t));
+	for (size_t i = 0; i < pl->n_taken; i++)
+		t[i] = pl->taken[i].r;
+	size_t nt = ranges_normalize(t, pl->n_taken);
+	size_t n = ranges_subtract(pl->pf->usable, pl->pf->n_usable, t, nt, out);
+	free(t);
+	return n;
+}
+
+static uint64_t align_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+/* First fit (or, with `from_top`, last fit) of `size` bytes aligned to
+ * `align` in free RAM. Returns 0 and sets *base, or -1 with the largest
+ * aligned block that was free in *largest. */
+static int fit(const struct planner *pl, uint64_t size, uint64_t align, bool from_top, uint64_t *base,
+	       uint64_t *largest)
+{
+	struct mk_range *fr;
+	size_t n = free_ram(pl, &fr);
+	int ret = -1;
+	*largest = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = from_top ? n - 1 - k : k;
+		uint64_t end = range_end(fr[i]);
+		uint64_t lo = align_up(fr[i].base, align);
+		if (lo >= end || lo < fr[i].base)
+			continue;
+		uint64_t room = (end - lo) & ~(align - 1);
+		if (room > *largest)
+			*largest = room;
+		if (ret == 0 || room < size)
+			continue;
+		*base = from_top ? ((end - size) & ~(align - 1)) : lo;
+		ret = 0;
+	}
+	free(fr);
+	return ret;
+}
+
+static bool inside_usable(const struct platform *pf, struct mk_range r)
+{
+	for (size_t i = 0; i < pf->n_usable; i++)
+		if (range_contains(pf->usable[i], r))
+			return true;
+	return false;
+}
+
+/* Why `r` is not usable RAM: it overlaps a reserved range, or lies outside
+ * every bank. */
+static void explain_outside(struct planner *pl, const struct mk_loc *loc, const char *check, const char *what,
+			    struct mk_range r)
+{
+	char a[48], b[48];
+	for (size_t i = 0; i < pl->pf->n_reserved; i++)
+		if (ranges_overlap(r, pl->pf->reserved[i])) {
+			diag_error(pl->d, loc, check, "%s %s overlaps the board's reserved memory %s in '%s'",
+				   what, hex_range(a, r), hex_range(b, pl->pf->reserved[i]), pl->pf->path);
+			return;
+		}
+	diag_error(pl->d, loc, check, "%s %s is outside the board's RAM (see /memory in '%s')", what,
+		   hex_range(a, r), pl->pf->path);
+}
+
+static bool check_region(struct planner *pl, const struct mf_region *reg, const char *what, uint64_t align,
+			 const char *align_check, const char *outside_check, struct mk_range *out)
+{
+	uint64_t base = reg->base.v, size = reg->size.v;
+	char s[32];
+	if (size == 0) {
+		diag_error(pl->d, &reg->size.loc, "memory-size", "%s has size 0", what);
+		return false;
+	}
+	if (base + size < base) {
+		diag_error(pl->d, &reg->size.loc, "memory-size",
+			   "%s base 0x%" PRIx64 " + size 0x%" PRIx64 " is beyond 64 bits", what, base, size);
+		return false;
+	}
+	bool ok = true;
+	if (base & (align - 1)) {
+		diag_error(pl->d, &reg->base.loc, align_check, "%s base 0x%" PRIx64 " is not aligned to %s", what,
+			   base, fmt_size(s, align));
+		ok = false;
+	}
+	if (size & (align - 1)) {
+		diag_error(pl->d, &reg->size.loc, align_check, "%s size 0x%" PRIx64 " is not a multiple of %s",
+			   what, size, fmt_size(s, align));
+		ok = false;
+	}
+	*out = (struct mk_range){base, size};
+	if (!inside_usable(pl->pf, *out)) {
+		explain_outside(pl, &reg->loc, outside_check, what, *out);
+		ok = false;
+	}
+	return ok;
+}
+
+static int cmp_node_ptr(const void *a, const void *b)
+{
+	const struct plan_node *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct mk_range *x = a, *y = b;
+	return x->base < y->base ? -1 : x->base > y->base;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_irq(const void *a, const void *b)
+{
+	const struct plan_irq *x = a, *y = b;
+	if (x->irq != y->irq)
+		return x->irq < y->irq ? -1 : 1;
+	return strcmp(x->device, y->device);
+}
+
+static int cmp_sgi(const void *a, const void *b)
+{
+	const struct plan_sgi *x = a, *y = b;
+	if (x->sgi != y->sgi)
+		return x->sgi < y->sgi ? -1 : 1;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return x->to < y->to ? -1 : x->to > y->to;
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	return x < y ? -1 : x > y;
+}
+
+static struct plan_node *node_by_id(struct plan *p, uint64_t id)
+{
+	for (size_t i = 0; i < p->n_nodes; i++)
+		if (p->nodes[i].id == id)
+			return &p->nodes[i];
+	return NULL;
+}
+
+const struct plan_node *plan_node_by_id(const struct plan *p, unsigned id)
+{
+	return node_by_id((struct plan *)p, id);
+}
+
+static void plan_nodes(struct planner *pl)
+{
+	struct plan *p = pl->p;
+	p->nodes = xcalloc(pl->m->n_nodes, sizeof(*p->nodes));
+	for (size_t i = 0; i < pl->m->n_nodes; i++) {
+		const struct mf_node *mn = &pl->m->nodes[i];
+		if (mn->id.v > UINT32_MAX) {
+			diag_error(pl->d, &mn->id.loc, "number", "node id %" PRIu64 " is too large", mn->id.v);
+			continue;
+		}
+		struct plan_node *dup = node_by_id(p, mn->id.v);
+		if (dup) {
+			diag_error(pl->d, &mn->id.loc, "node-duplicate", "node id %" PRIu64 " given twice (first at line %u)",
+				   mn->id.v, dup->loc.line);
+			continue;
+		}
+		struct plan_node *n = &p->nodes[p->n_nodes++];
+		n->id = (unsigned)mn->id.v;
+		n->loc = mn->loc;
+		n->mf = mn;
+	}
+	sort(p->nodes, p->n_nodes, sizeof(*p->nodes), cmp_node_ptr);
+}
+
+static void plan_cpus(struct planner *pl)
+{
+	struct plan *p = pl->p;
+	const struct platform *pf = pl->pf;
+	const struct plan_node **owner = xcalloc(pf->n_cpus, sizeof(*owner));
+
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		struct plan_node *n = &p->nodes[i];
+		const struct mf_node *mn = n->mf;
+		if (mn->cpus_set && mn->n_cpus == 0)
+			diag_error(pl->d, &mn->loc, "cpu-none", "node %u has an empty 'cpus' list", n->id);
+		for (size_t j = 0; j < mn->n_cpus; j++) {
+			const struct mf_u64 *c = &mn->cpus[j];
+			if (c->v >= pf->n_cpus) {
+				diag_error(pl->d, &c->loc, "cpu-range", "node %u: cpu %" PRIu64 " does not exist; '%s' has %zu cpus (0..%zu)",
+					   n->id, c->v, pf->path, pf->n_cpus, pf->n_cpus - 1);
+				continue;
+			}
+			if (owner[c->v]) {
+				if (owner[c->v] == n)
+					diag_error(pl->d, &c->loc, "cpu-twice", "node %u lists cpu %" PRIu64 " twice", n->id, c->v);
+				else
+					diag_error(pl->d, &c->loc, "cpu-twice", "cpu %" PRIu64 " is given to node %u and node %u",
+						   c->v, owner[c->v]->id, n->id);
+				continue;
+			}
+			owner[c->v] = n;
+			const struct pf_cpu *pc = &pf->cpus[c->v];
+			*VEC_PUSH(n->cpus, n->n_cpus) = (struct plan_cpu){pc->index, pc->mpidr, pc->enable};
+		}
+	}
+	/* Nodes without a `cpus` key get the lowest CPU nobody asked for. */
+	size_t next = 0;
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		struct plan_node *n = &p->nodes[i];
+		if (n->mf->cpus_set)
+			continue;
+		while (next < pf->n_cpus && owner[next])
+			next++;
+		if (next == pf->n_cpus) {
+			diag_error(pl->d, &n->loc, "cpu-none", "no cpu left for node %u: '%s' has %zu cpus and every one is taken",
+				   n->id, pf->path, pf->n_cpus);
+			continue;
+		}
+		owner[next] = n;
+		const struct pf_cpu *pc = &pf->cpus[next];
+		*VEC_PUSH(n->cpus, n->n_cpus) = (struct plan_cpu){pc->index, pc->mpidr, pc->enable};
+	}
+	/* The loader runs on cpu 0 and must start every other cpu a node runs on. */
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		struct plan_node *n = &p->nodes[i];
+		if (n->n_cpus > 1)
+			diag_warn(pl->d, &n->loc, NULL, "node %u has %zu cpus; a unicore seL4 kernel runs on the first, cpu %u, only",
+				  n->id, n->n_cpus, n->cpus[0].index);
+		if (n->n_cpus == 0 || n->cpus[0].index == 0)
+			continue;
+		const struct pf_cpu *pc = &pf->cpus[n->cpus[0].index];
+		if (pc->enable == PF_ENABLE_NONE)
+			diag_error(pl->d, &n->loc, "cpu-enable", "node %u: '%s' %s has no enable-method, so the loader cannot start it",
+				   n->id, pf->path, pc->path);
+		else if (pc->enable == PF_ENABLE_PSCI && pf->psci == PF_PSCI_NONE)
+			diag_error(pl->d, &n->loc, "cpu-enable", "node %u: %s is started with PSCI but '%s' has no /psci node",
+				   n->id, pc->path, pf->path);
+	}
+	free(owner);
+}
+
+static void plan_memory(struct planner *pl)
+{
+	struct plan *p = pl->p;
+	const struct manifest *m = pl->m;
+
+	/* 1. explicit node regions, pools and loader */
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		struct plan_node *n = &p->nodes[i];
+		for (size_t j = 0; j < n->mf->n_mem; j++) {
+			struct mk_range r;
+			char what[48];
+			snprintf(what, sizeof(what), "node %u memory", n->id);
+			if (!check_region(pl, &n->mf->mem[j], what, PLAN_RAM_ALIGN, "memory-align", "memory-outside-ram", &r))
+				continue;
+			take(pl, r, TAKEN_NODE, &n->mf->mem[j].loc, "node %u memory", n->id);
+			*VEC_PUSH(n->memory, n->n_memory) = r;
+		}
+	}
+	for (size_t i = 0; i < p->n_pools; i++) {
+		struct plan_pool *pp = &p->pools[i];
+		const struct mf_pool *mp = &m->pools[pp - p->pools]; /* pools are still in manifest order */
+		if (!mp->base.set)
+			continue;
+		struct mf_region reg = {mp->base, mp->size, mp->loc};
+		char what[160];
+		snprintf(what, sizeof(what), "shared pool '%s'", pp->name);
+		if (check_region(pl, &reg, what, PLAN_POOL_ALIGN, "pool-align", "pool-outside-ram", &pp->r))
+			take(pl, pp->r, TAKEN_POOL, &mp->loc, "shared pool '%s'", pp->name);
+	}
+	uint64_t loader_size = m->loader_size.set ? m->loader_size.v : PLAN_LOADER_SIZE;
+	if (m->loader_base.set) {
+		struct mf_region reg = {m->loader_base, {loader_size, true, m->loader_size.set ? m->loader_size.loc : m->loader_loc},
+					m->loader_loc};
+		if (check_region(pl, &reg, "loader", PLAN_RAM_ALIGN, "memory-align", "loader-outside-ram", &p->loader))
+			take(pl, p->loader, TAKEN_LOADER, &m->loader_loc, "loader");
+	}
+
+	/* 2. size-only nodes, ascending by id, first fit from low RAM */
+	char s1[32], s2[32];
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		struct plan_node *n = &p->nodes[i];
+		const struct mf_u64 *sz = &n->mf->mem_size;
+		if (!sz->set)
+			continue;
+		if (sz->v == 0 || sz->v & (PLAN_RAM_ALIGN - 1)) {
+			diag_error(pl->d, &sz->loc, "memory-align", "node %u memory size 0x%" PRIx64 " is not a non-zero multiple of 2 MiB",
+				   n->id, sz->v);
+			continue;
+		}
+		uint64_t base, largest;
+		if (fit(pl, sz->v, PLAN_RAM_ALIGN, false, &base, &largest) < 0) {
+			diag_error(pl->d, &sz->loc, "memory-exhausted",
+				   "not enough RAM for node %u: %s asked, the largest free block left is %s", n->id,
+				   fmt_size(s1, sz->v), fmt_size(s2, largest));
+			continue;
+		}
+		struct mk_range r = {base, sz->v};
+		take(pl, r, TAKEN_NODE, &sz->loc, "node %u memory", n->id);
+		*VEC_PUSH(n->memory, n->n_memory) = r;
+	}
+
+	/* 3. size-only pools, by name (p->pools is still in manifest order) */
+	for (size_t i = 0; i < p->n_pools; i++) {
+		struct plan_pool *pp = &p->pools[i];
+		const struct mf_pool *mp = &m->pools[i];
+		if (mp->base.set)
+			continue;
+		if (mp->size.v == 0 || mp->size.v & (PLAN_POOL_ALIGN - 1)) {
+			diag_error(pl->d, &mp->size.loc, "pool-align", "shared pool '%s' size 0x%" PRIx64 " is not a non-zero multiple of 4 KiB",
+				   pp->name, mp->size.v);
+			continue;
+		}
+		uint64_t align = mp->size.v >= PLAN_RAM_ALIGN ? PLAN_RAM_ALIGN : PLAN_POOL_ALIGN, base, largest;
+		if (fit(pl, mp->size.v, align, false, &base, &largest) < 0) {
+			diag_error(pl->d, &mp->size.loc, "memory-exhausted",
+				   "not enough RAM for shared pool '%s': %s asked, the largest free block left is %s",
+				   pp->name, fmt_size(s1, mp->size.v), fmt_size(s2, largest));
+			continue;
+		}
+		pp->r = (struct mk_range){base, mp->size.v};
+		take(pl, pp->r, TAKEN_POOL, &mp->size.loc, "shared pool '%s'", pp->name);
+	}
+
+	/* 4. the loader: last fit, so that it stays out of the nodes' way */
+	if (!m->loader_base.set) {
+		uint64_t base, largest;
+		const struct mk_loc *loc = m->loader_size.set ? &m->loader_size.loc : &m->loc;
+		if (loader_size == 0 || loader_size & (PLAN_RAM_ALIGN - 1))
+			diag_error(pl->d, loc, "memory-align", "loader size 0x%" PRIx64 " is not a non-zero multiple of 2 MiB",
+				   loader_size);
+		else if (fit(pl, loader_size, PLAN_RAM_ALIGN, true, &base, &largest) < 0)
+			diag_error(pl->d, loc, "loader-no-room",
+				   "no room for the loader's %s outside every node and pool: the largest free block left is %s; "
+				   "give the nodes less memory or set 'loader: {size: ...}'",
+				   fmt_size(s1, loader_size), fmt_size(s2, largest));
+		else {
+			p->loader = (struct mk_range){base, loader_size};
+			take(pl, p->loader, TAKEN_LOADER, loc, "loader");
+		}
+	}
+
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		struct plan_node *n = &p->nodes[i];
+		sort(n->memory, n->n_memory, sizeof(*n->memory), cmp_range);
+	}
+}
+
+static int cmp_pool_name(const void *a, const void *b)
+{
+	return strcmp(((const struct plan_pool *)a)->name, ((const struct plan_pool *)b)->name);
+}
+
+static void plan_pools_declare(struct planner *pl)
+{
+	struct plan *p = pl->p;
+	const struct manifest *m = pl->m;
+	p->pools = xcalloc(m->n_pools, sizeof(*p->pools));
+	p->n_pools = m->n_pools;
+	for (size_t i = 0; i < m->n_pools; i++) {
+		const struct mf_pool *mp = &m->pools[i];
+		struct plan_pool *pp = &p->pools[i];
+		pp->name = mp->name.s ? mp->name.s : "";
+		pp->loc = mp->loc;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p->pools[j].name, pp->name))
+				diag_error(pl->d, &mp->name.loc, "pool-duplicate", "shared pool '%s' declared twice (first at line %u)",
+					   pp->name, p->pools[j].loc.line);
+		for (size_t j = 0; j < mp->n_nodes; j++) {
+			const struct mf_u64 *id = &mp->nodes[j];
+			if (!node_by_id(p, id->v)) {
+				diag_error(pl->d, &id->loc, "pool-node-unknown", "shared pool '%s' lists node %" PRIu64 ", which does not exist",
+					   pp->name, id->v);
+				continue;
+			}
+			bool twice = false;
+			for (size_t k = 0; k < pp->n_nodes; k++)
+				twice |= pp->nodes[k] == id->v;
+			if (twice) {
+				diag_error(pl->d, &id->loc, "pool-node-twice", "shared pool '%s' lists node %" PRIu64 " twice",
+					   pp->name, id->v);
+				continue;
+			}
+			*VEC_PUSH(pp->nodes, pp->n_nodes) = (unsigned)id->v;
+		}
+		sort(pp->nodes, pp->n_nodes, sizeof(*pp->nodes), cmp_uint);
+	}
+}
+
+/* After placement: sort pools by name and give each node its pool list
+ * and its reserved ranges. */
+static void plan_pools_finish(struct planner *pl)
+{
+	struct plan *p = pl->p;
+	sort(p->pools, p->n_pools, sizeof(*p->pools), cmp_pool_name);
+	struct mk_range *pools = xcalloc(p->n_pools, sizeof(*pools));
+	for (size_t i = 0; i < p->n_pools; i++) {
+		pools[i] = p->pools[i].r;
+		for (size_t j = 0; j < p->pools[i].n_nodes; j++) {
+			struct plan_node *n = node_by_id(p, p->pools[i].nodes[j]);
+			*VEC_PUSH(n->pools, n->n_pools) = i;
+		}
+	}
+	size_t npools = ranges_normalize(pools, p->n_pools);
+	struct mk_range *ram = xcalloc(pl->pf->n_ram, sizeof(*ram));
+	memcpy(ram, pl->pf->ram, pl->pf->n_ram * sizeof(*ram));
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		struct plan_node *n = &p->nodes[i];
+		struct mk_range *not_mine;
+		size_t k = ranges_subtract(ram, pl->pf->n_ram, n->memory, n->n_memory, &not_mine);
+		n->n_reserved = ranges_subtract(not_mine, k, pools, npools, &n->reserved);
+		free(not_mine);
+	}
+	free(ram);
+	free(pools);
+}
+
+static void plan_devices(struct planner *pl)
+{
+	struct plan *p = pl->p;
+	const struct platform *pf = pl->pf;
+	const struct manifest *m = pl->m;
+	size_t ndev = pf->n_devices;
+	const struct plan_node **owner = xcalloc(ndev ? ndev : 1, sizeof(*owner));
+	/* spi_owner[i]: which node took SPI i, and through which device */
+	const struct plan_node **spi_owner = xcalloc(GIC_MAX_SPIS, sizeof(*spi_owner));
+	const char **spi_dev = xcalloc(GIC_MAX_SPIS, sizeof(*spi_dev));
+
+	if (m->console.s) {
+		const struct pf_device *c = platform_find_device(pf, m->console.s);
+		if (!c)
+			diag_error(pl->d, &m->console.loc, "device-unknown", "console '%s' is not a device in '%s'",
+				   m->console.s, pf->path);
+		else
+			p->console = c->path;
+	}
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		struct plan_node *n = &p->nodes[i];
+		for (size_t j = 0; j < n->mf->n_devices; j++) {
+			const struct mf_str *ds = &n->mf->devices[j];
+			const struct pf_device *dev = platform_find_device(pf, ds->s);
+			if (!dev) {
+				diag_error(pl->d, &ds->loc, "device-unknown", "node %u: device '%s' is not in '%s'", n->id,
+					   ds->s, pf->path);
+				continue;
+			}
+			if (dev->essential) {
+				diag_error(pl->d, &ds->loc, "device-essential",
+					   "node %u: '%s' is the interrupt controller or timer, which every node keeps; remove it from 'devices'",
+					   n->id, ds->s);
+				continue;
+			}
+			if (p->console && !strcmp(p->console, dev->path)) {
+				diag_error(pl->d, &ds->loc, "console-owned",
+					   "node %u: '%s' is the shared console; a node cannot also own it", n->id, ds->s);
+				continue;
+			}
+			size_t di = (size_t)(dev - pf->devices);
+			if (owner[di]) {
+				if (owner[di] == n)
+					diag_error(pl->d, &ds->loc, "device-twice", "node %u lists device '%s' twice", n->id, ds->s);
+				else
+					diag_error(pl->d, &ds->loc, "device-twice", "device '%s' is given to node %u and node %u",
+						   ds->s, owner[di]->id, n->id);
+				continue;
+			}
+			owner[di] = n;
+			if (dev->disabled)
+				diag_warn(pl->d, &ds->loc, NULL, "node %u: device '%s' is disabled in '%s'", n->id, ds->s,
+					  pf->path);
+			*VEC_PUSH(n->devices, n->n_devices) = dev->path;
+			for (size_t k = 0; k < dev->n_irqs; k++) {
+				const struct pf_irq *q = &dev->irqs[k];
+				if (q->type == PF_IRQ_SPI) {
+					unsigned spi = q->irq - 32;
+					if (spi >= p->gic_spis) {
+						diag_error(pl->d, &ds->loc, "irq-range",
+							   "node %u: device '%s' uses SPI %u but the GIC has %u SPIs",
+							   n->id, ds->s, spi, p->gic_spis);
+						continue;
+					}
+					if (spi_owner[spi] && spi_owner[spi] != n) {
+						diag_error(pl->d, &ds->loc, "irq-twice",
+							   "node %u: interrupt %u of device '%s' is already owned by node %u through '%s'",
+							   n->id, q->irq, ds->s, spi_owner[spi]->id, spi_dev[spi]);
+						continue;
+					}
+					spi_owner[spi] = n;
+					spi_dev[spi] = dev->path;
+				}
+				*VEC_PUSH(n->irqs, n->n_irqs) = (struct plan_irq){q->irq, q->type, q->flags, dev->path};
+			}
+		}
+		sort(n->devices, n->n_devices, sizeof(*n->devices), cmp_str);
+		sort(n->irqs, n->n_irqs, sizeof(*n->irqs), cmp_irq);
+	}
+	free(owner);
+	free(spi_owner);
+	free(spi_dev);
+}
+
+static void plan_channels(struct planner *pl)
+{
+	struct plan *p = pl->p;
+	const struct manifest *m = pl->m;
+	/* used[i]: bit s set when node i sends or receives SGI s */
+	uint32_t *rx = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*rx));
+	uint32_t *any = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*any));
+	bool *ok = xcalloc(m->n_channels ? m->n_channels : 1, sizeof(*ok));
+
+	p->channels = xcalloc(m->n_channels ? m->n_channels : 1, sizeof(*p->channels));
+	p->n_channels = m->n_channels;
+	for (size_t i = 0; i < m->n_channels; i++) {
+		const struct mf_channel *c = &m->channels[i];
+		struct plan_node *from = node_by_id(p, c->from.v), *to = node_by_id(p, c->to.v);
+		if (!from)
+			diag_error(pl->d, &c->from.loc, "channel-node-unknown", "channel from node %" PRIu64 ", which does not exist",
+				   c->from.v);
+		if (!to)
+			diag_error(pl->d, &c->to.loc, "channel-node-unknown", "channel to node %" PRIu64 ", which does not exist",
+				   c->to.v);
+		if (!from || !to)
+			continue;
+		if (from == to) {
+			diag_error(pl->d, &c->loc, "channel-self", "channel from node %u to itself", from->id);
+			continue;
+		}
+		if (pl->pf->gic.version == 2 && to->n_cpus && to->cpus[0].index > 7) {
+			diag_error(pl->d, &c->loc, "sgi-target",
+				   "channel %u -> %u: node %u runs on cpu %u, but a GICv2 SGI reaches cpu interfaces 0..7 only",
+				   from->id, to->id, to->id, to->cpus[0].index);
+			continue;
+		}
+		p->channels[i] = (struct plan_sgi){0, from->id, to->id};
+		ok[i] = true;
+	}
+	/* explicit SGI numbers first, so the automatic ones work around them */
+	for (size_t i = 0; i < m->n_channels; i++) {
+		const struct mf_channel *c = &m->channels[i];
+		if (!ok[i] || !c->sgi.set)
+			continue;
+		size_t t = (size_t)(node_by_id(p, p->channels[i].to) - p->nodes);
+		size_t f = (size_t)(node_by_id(p, p->channels[i].from) - p->nodes);
+		if (c->sgi.v >= PLAN_SGI_COUNT) {
+			diag_error(pl->d, &c->sgi.loc, "sgi-range", "sgi %" PRIu64 " is out of range (0..15)", c->sgi.v);
+			ok[i] = false;
+			continue;
+		}
+		if (rx[t] & (1u << c->sgi.v)) {
+			diag_error(pl->d, &c->sgi.loc, "sgi-twice", "sgi %" PRIu64 " is already received by node %u",
+				   c->sgi.v, p->channels[i].to);
+			ok[i] = false;
+			continue;
+		}
+		p->channels[i].sgi = (unsigned)c->sgi.v;
+		rx[t] |= 1u << c->sgi.v;
+		any[t] |= 1u << c->sgi.v;
+		any[f] |= 1u << c->sgi.v;
+	}
+	/* The receiver tells channels apart by SGI number, so an SGI must be
+	 * unique among what a node receives; where possible it is also unique
+	 * among everything either end uses, which keeps each node's table
+	 * unambiguous to read. */
+	for (size_t i = 0; i < m->n_channels; i++) {
+		const struct mf_channel *c = &m->channels[i];
+		if (!ok[i] || c->sgi.set)
+			continue;
+		size_t t = (size_t)(node_by_id(p, p->channels[i].to) - p->nodes);
+		size_t f = (size_t)(node_by_id(p, p->channels[i].from) - p->nodes);
+		unsigned s, pick = PLAN_SGI_COUNT;
+		for (s = 0; s < PLAN_SGI_COUNT && pick == PLAN_SGI_COUNT; s++)
+			if (!((any[t] | any[f]) & (1u << s)))
+				pick = s;
+		for (s = 0; s < PLAN_SGI_COUNT && pick == PLAN_SGI_COUNT; s++)
+			if (!(rx[t] & (1u << s)))
+				pick = s;
+		if (pick == PLAN_SGI_COUNT) {
+			diag_error(pl->d, &c->loc, "sgi-exhausted",
+				   "no SGI left for channel %u -> %u: node %u already receives all 16", p->channels[i].from,
+				   p->channels[i].to, p->channels[i].to);
+			ok[i] = false;
+			continue;
+		}
+		p->channels[i].sgi = pick;
+		rx[t] |= 1u << pick;
+		any[t] |= 1u << pick;
+		any[f] |= 1u << pick;
+	}
+	for (size_t i = 0; i < m->n_channels; i++) {
+		if (!ok[i])
+			continue;
+		struct plan_node *from = node_by_id(p, p->channels[i].from), *to = node_by_id(p, p->channels[i].to);
+		*VEC_PUSH(from->sgis, from->n_sgis) = p->channels[i];
+		*VEC_PUSH(to->sgis, to->n_sgis) = p->channels[i];
+	}
+	for (size_t i = 0; i < p->n_nodes; i++)
+		sort(p->nodes[i].sgis, p->nodes[i].n_sgis, sizeof(*p->nodes[i].sgis), cmp_sgi);
+	free(rx);
+	free(any);
+	free(ok);
+}
+
+/* The loader runs on cpu 0: it starts every other node first, in id order,
+ * and enters the node that owns cpu 0 (if any) last, on its own core. */
+static void plan_boot_order(struct plan *p)
+{
+	p->boot_order = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*p->boot_order));
+	const struct plan_node *primary = NULL;
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		if (p->nodes[i].n_cpus && p->nodes[i].cpus[0].index == 0) {
+			primary = &p->nodes[i];
+			continue;
+		}
+		p->nodes[i].boot_index = (unsigned)p->n_boot;
+		p->boot_order[p->n_boot++] = p->nodes[i].id;
+	}
+	if (primary) {
+		p->nodes[primary - p->nodes].boot_index = (unsigned)p->n_boot;
+		p->boot_order[p->n_boot++] = primary->id;
+	}
+}
+
+int plan_build(struct plan *p, const struct manifest *m, const struct platform *pf, struct diags *d)
+{
+	unsigned errors = d->errors;
+	struct planner pl = {p, m, pf, d, NULL, 0};
+
+	*p = (struct plan){0};
+	p->mf = m;
+	p->pf = pf;
+	p->name = m->name.s ? m->name.s : "";
+	p->gic_spis = GIC_MAX_SPIS;
+	if (m->gic_spis.set) {
+		if (m->gic_spis.v > GIC_MAX_SPIS)
+			diag_error(d, &m->gic_spis.loc, "gic-spis", "platform.spis %" PRIu64 " is beyond the GIC's %u",
+				   m->gic_spis.v, GIC_MAX_SPIS);
+		else
+			p->gic_spis = (unsigned)m->gic_spis.v;
+	}
+
+	plan_nodes(&pl);
+	plan_cpus(&pl);
+	plan_pools_declare(&pl);
+	plan_memory(&pl);
+	plan_pools_finish(&pl);
+	plan_devices(&pl);
+	plan_channels(&pl);
+	plan_boot_order(p);
+
+	for (size_t i = 0; i < pl.n_taken; i++)
+		free(pl.taken[i].what);
+	free(pl.taken);
+	return d->errors > errors ? -1 : 0;
+}
+
+void plan_free(struct plan *p)
+{
+	for (size_t i = 0; i < p->n_pools; i++)
+		free(p->pools[i].nodes);
+	free(p->pools);
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		struct plan_node *n = &p->nodes[i];
+		free(n->cpus);
+		free(n->memory);
+		free(n->reserved);
+		free(n->pools);
+		free(n->devices);
+		free(n->irqs);
+		free(n->sgis);
+	}
+	free(p->nodes);
+	free(p->channels);
+	free(p->boot_order);
+	*p = (struct plan){0};
+}

@@ -1,0 +1,557 @@
+/* report.c - the plan as a readable table, as JSON and as an SVG map.
+ *
+ * All three are deterministic: they walk the plan's sorted lists and print
+ * paths as the manifest wrote them (relative to the manifest), never as
+ * absolute paths that differ between machines.
+ */
+#include "plan.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* A path as the manifest wrote it: the manifest reader joined it to the
+ * manifest's folder, so take that prefix off again. */
+static const char *as_written(const struct plan *p, const char *path)
+{
+	size_t n = strlen(p->mf->dir);
+	if (path && !strncmp(path, p->mf->dir, n) && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
+static const char *board_file(const struct plan *p)
+{
+	return as_written(p, p->mf->dtb.s ? p->mf->dtb.s : p->mf->dts.s);
+}
+
+/* ---------------------------------------------------------------- text */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+
+enum row_kind { ROW_MEMORY, ROW_POOL, ROW_RESERVED };
+
+struct row {
+	struct mk_range r;
+	enum row_kind kind;
+	const struct plan_pool *pool;
+};
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	return x->r.base < y->r.base ? -1 : x->r.base > y->r.base;
+}
+
+static const char *irq_type(enum pf_irq_type t)
+{
+	return t == PF_IRQ_SPI ? "spi" : "ppi";
+}
+
+static const char *trigger(uint32_t flags)
+{
+	switch (flags & 0xf) {
+	case 1: return "edge-rising";
+	case 2: return "edge-falling";
+	case 4: return "level-high";
+	case 8: return "level-low";
+	default: return "none";
+	}
+}
+
+/* Whose RAM address `a` is, for a reserved row: another node's, the
+ * loader's, or nobody's. */
+static void owner_of(const struct plan *p, uint64_t a, char buf[64])
+{
+	for (size_t i = 0; i < p->n_nodes; i++)
+		for (size_t j = 0; j < p->nodes[i].n_memory; j++)
+			if (a >= p->nodes[i].memory[j].base && a < range_end(p->nodes[i].memory[j])) {
+				snprintf(buf, 64, "reserved: node %u memory", p->nodes[i].id);
+				return;
+			}
+	snprintf(buf, 64, "reserved: %s", a >= p->loader.base && a < range_end(p->loader) ? "loader" : "unused RAM");
+}
+
+/* One reserved range, cut where its owner changes. */
+static void text_reserved(FILE *f, const struct plan *p, struct mk_range r)
+{
+	uint64_t *cut = NULL;
+	size_t nc = 0;
+	*VEC_PUSH(cut, nc) = r.base;
+	*VEC_PUSH(cut, nc) = range_end(r);
+	for (size_t i = 0; i < p->n_nodes; i++)
+		for (size_t j = 0; j < p->nodes[i].n_memory; j++) {
+			*VEC_PUSH(cut, nc) = p->nodes[i].memory[j].base;
+			*VEC_PUSH(cut, nc) = range_end(p->nodes[i].memory[j]);
+		}
+	*VEC_PUSH(cut, nc) = p->loader.base;
+	*VEC_PUSH(cut, nc) = range_end(p->loader);
+	sort(cut, nc, sizeof(*cut), cmp_u64);
+	uint64_t start = r.base;
+	char label[64], next[64], s[32];
+	owner_of(p, start, label);
+	for (size_t i = 0; i < nc; i++) {
+		if (cut[i] <= start || cut[i] > range_end(r))
+			continue;
+		if (cut[i] < range_end(r)) {
+			owner_of(p, cut[i], next);
+			if (!strcmp(next, label))
+				continue;
+		}
+		fprintf(f, "  0x%016" PRIx64 "  0x%016" PRIx64 "  %10s  %s\n", start, cut[i],
+			fmt_size(s, cut[i] - start), label);
+		start = cut[i];
+		if (start < range_end(r))
+			memcpy(label, next, sizeof(label));
+	}
+	free(cut);
+}
+
+static void text_node(FILE *f, const struct plan *p, const struct plan_node *n)
+{
+	char s[32];
+	fprintf(f, "node %u: cpu", n->id);
+	for (size_t i = 0; i < n->n_cpus; i++)
+		fprintf(f, "%s%u (mpidr 0x%" PRIx64 ")", i ? ", " : " ", n->cpus[i].index, n->cpus[i].mpidr);
+	fprintf(f, "; boots %u of %zu%s\n", n->boot_index + 1, p->n_boot,
+		n->n_cpus && n->cpus[0].index == 0 ? ", on the loader's cpu" : "");
+
+	size_t nrows = n->n_memory + p->n_pools + n->n_reserved, k = 0;
+	struct row *rows = xcalloc(nrows, sizeof(*rows));
+	for (size_t i = 0; i < n->n_memory; i++)
+		rows[k++] = (struct row){n->memory[i], ROW_MEMORY, NULL};
+	for (size_t i = 0; i < p->n_pools; i++)
+		rows[k++] = (struct row){p->pools[i].r, ROW_POOL, &p->pools[i]};
+	for (size_t i = 0; i < n->n_reserved; i++)
+		rows[k++] = (struct row){n->reserved[i], ROW_RESERVED, NULL};
+	sort(rows, nrows, sizeof(*rows), cmp_row);
+
+	fprintf(f, "  %-18s  %-18s  %10s  %s\n", "base", "end", "size", "what");
+	for (size_t i = 0; i < nrows; i++) {
+		const struct row *r = &rows[i];
+		if (r->kind == ROW_RESERVED) {
+			text_reserved(f, p, r->r);
+			continue;
+		}
+		fprintf(f, "  0x%016" PRIx64 "  0x%016" PRIx64 "  %10s  ", r->r.base, range_end(r->r),
+			fmt_size(s, r->r.size));
+		if (r->kind == ROW_MEMORY)
+			fprintf(f, "memory%s\n", r->r.base == n->memory[0].base ? " (kernel loads here)" : "");
+		else {
+			bool member = false;
+			fprintf(f, "shared pool '%s' (nodes", r->pool->name);
+			for (size_t j = 0; j < r->pool->n_nodes; j++) {
+				fprintf(f, "%s%u", j ? ", " : " ", r->pool->nodes[j]);
+				member |= r->pool->nodes[j] == n->id;
+			}
+			fprintf(f, "%s)\n", member ? "" : "; reserved here");
+		}
+	}
+	free(rows);
+
+	for (size_t i = 0; i < n->n_devices; i++) {
+		fprintf(f, "  device %s", n->devices[i]);
+		const char *sep = ": irq ";
+		for (size_t j = 0; j < n->n_irqs; j++)
+			if (n->irqs[j].device == n->devices[i]) {
+				fprintf(f, "%s%u (%s %s)", sep, n->irqs[j].irq, irq_type(n->irqs[j].type),
+					trigger(n->irqs[j].flags));
+				sep = ", ";
+			}
+		fputc('\n', f);
+	}
+	if (p->console)
+		fprintf(f, "  console %s (shared, output only)\n", p->console);
+	for (size_t i = 0; i < n->n_sgis; i++) {
+		const struct plan_sgi *g = &n->sgis[i];
+		if (g->from == n->id)
+			fprintf(f, "  sgi %2u  sends to node %u\n", g->sgi, g->to);
+		else
+			fprintf(f, "  sgi %2u  receives from node %u\n", g->sgi, g->from);
+	}
+	fputc('\n', f);
+}
+
+void report_text(FILE *f, const struct plan *p)
+{
+	const struct platform *pf = p->pf;
+	char s[32];
+
+	fprintf(f, "plan '%s' on %s (%s)\n", p->name, board_file(p), pf->model ? pf->model : "no model");
+	for (size_t i = 0; i < pf->n_ram; i++)
+		fprintf(f, "  ram     0x%016" PRIx64 "  0x%016" PRIx64 "  %10s\n", pf->ram[i].base,
+			range_end(pf->ram[i]), fmt_size(s, pf->ram[i].size));
+	fprintf(f, "  loader  0x%016" PRIx64 "  0x%016" PRIx64 "  %10s  (loader and payload)\n", p->loader.base,
+		range_end(p->loader), fmt_size(s, p->loader.size));
+	fprintf(f, "  %zu cpus, GICv%u with %u SPIs, PSCI %s\n\n", pf->n_cpus, pf->gic.version, p->gic_spis,
+		pf_psci_name(pf->psci));
+
+	for (size_t i = 0; i < p->n_nodes; i++)
+		text_node(f, p, &p->nodes[i]);
+
+	fprintf(f, "boot order:");
+	for (size_t i = 0; i < p->n_boot; i++)
+		fprintf(f, "%s node %u", i ? "," : "", p->boot_order[i]);
+	fprintf(f, "\n\nwhat an unmodified seL4 kernel cannot enforce:\n");
+	if (p->n_boot)
+		fprintf(f, "  - every kernel resets the GIC distributor at boot and routes all SPIs to its own core;\n"
+			   "    node %u boots last, so device interrupts reach its core until each owner reroutes them\n",
+			p->boot_order[p->n_boot - 1]);
+	fprintf(f, "  - a unicore kernel maps memory non-shareable: shared pools need uncached mappings\n"
+		   "    or explicit cache maintenance by the components that use them\n"
+		   "  - nothing stops a root task from mapping the device untyped of another node's RAM;\n"
+		   "    isolation rests on each node's device tree and on the root tasks\n");
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static void json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if (*c < 0x20)
+			fprintf(f, "\\u%04x", *c);
+		else
+			fputc(*c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_ranges(FILE *f, const struct mk_range *r, size_t n)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s{\"base\": \"0x%" PRIx64 "\", \"size\": \"0x%" PRIx64 "\"}", i ? ", " : "", r[i].base,
+			r[i].size);
+	fputc(']', f);
+}
+
+static void json_sgis(FILE *f, const struct plan_sgi *g, size_t n)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s{\"sgi\": %u, \"from\": %u, \"to\": %u}", i ? ", " : "", g[i].sgi, g[i].from, g[i].to);
+	fputc(']', f);
+}
+
+static void json_artifact(FILE *f, const struct plan *p, const struct mf_artifact *a, const char *extra_key,
+			  uint64_t extra)
+{
+	fputc('{', f);
+	if (extra_key)
+		fprintf(f, "\"%s\": \"0x%" PRIx64 "\"%s", extra_key, extra, a->kind != MF_ART_NONE ? ", " : "");
+	if (a->kind == MF_ART_FILE) {
+		fputs("\"file\": ", f);
+		json_str(f, as_written(p, a->path.s));
+	} else if (a->kind == MF_ART_BUILD) {
+		fputs("\"build\": ", f);
+		json_str(f, a->build.s);
+		fputs(", \"source\": ", f);
+		json_str(f, as_written(p, a->source.s));
+	}
+	fputc('}', f);
+}
+
+void report_json(FILE *f, const struct plan *p)
+{
+	const struct platform *pf = p->pf;
+	fputs("{\n  \"name\": ", f);
+	json_str(f, p->name);
+	fprintf(f, ",\n  \"platform\": {\"%s\": ", p->mf->dtb.s ? "dtb" : "dts");
+	json_str(f, board_file(p));
+	fputs(", \"model\": ", f);
+	json_str(f, pf->model);
+	fputs(", \"memory\": ", f);
+	json_ranges(f, pf->ram, pf->n_ram);
+	fprintf(f, ", \"gic\": {\"version\": %u, \"spis\": %u}, \"psci\": \"%s\", \"cpus\": %zu},\n", pf->gic.version,
+		p->gic_spis, pf_psci_name(pf->psci), pf->n_cpus);
+	fprintf(f, "  \"loader\": {\"base\": \"0x%" PRIx64 "\", \"size\": \"0x%" PRIx64 "\"},\n", p->loader.base,
+		p->loader.size);
+	fputs("  \"console\": ", f);
+	json_str(f, p->console);
+	fputs(",\n  \"shared_pools\": [", f);
+	for (size_t i = 0; i < p->n_pools; i++) {
+		const struct plan_pool *pp = &p->pools[i];
+		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+		json_str(f, pp->name);
+		fprintf(f, ", \"base\": \"0x%" PRIx64 "\", \"size\": \"0x%" PRIx64 "\", \"nodes\": [", pp->r.base,
+			pp->r.size);
+		for (size_t j = 0; j < pp->n_nodes; j++)
+			fprintf(f, "%s%u", j ? ", " : "", pp->nodes[j]);
+		fputs("]}", f);
+	}
+	fputs(p->n_pools ? "\n  ],\n  \"channels\": " : "],\n  \"channels\": ", f);
+	json_sgis(f, p->channels, p->n_channels);
+	fputs(",\n  \"boot_order\": [", f);
+	for (size_t i = 0; i < p->n_boot; i++)
+		fprintf(f, "%s%u", i ? ", " : "", p->boot_order[i]);
+	fputs("],\n  \"nodes\": [", f);
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		const struct plan_node *n = &p->nodes[i];
+		fprintf(f, "%s\n    {\"id\": %u,\n     \"cpus\": [", i ? "," : "", n->id);
+		for (size_t j = 0; j < n->n_cpus; j++)
+			fprintf(f, "%s{\"index\": %u, \"mpidr\": \"0x%" PRIx64 "\", \"enable\": \"%s\"}", j ? ", " : "",
+				n->cpus[j].index, n->cpus[j].mpidr, pf_enable_name(n->cpus[j].enable));
+		fputs("],\n     \"memory\": ", f);
+		json_ranges(f, n->memory, n->n_memory);
+		fputs(",\n     \"reserved\": ", f);
+		json_ranges(f, n->reserved, n->n_reserved);
+		fputs(",\n     \"shared_pools\": [", f);
+		for (size_t j = 0; j < n->n_pools; j++) {
+			fputs(j ? ", " : "", f);
+			json_str(f, p->pools[n->pools[j]].name);
+		}
+		fputs("],\n     \"devices\": [", f);
+		for (size_t j = 0; j < n->n_devices; j++) {
+			fputs(j ? ", " : "", f);
+			json_str(f, n->devices[j]);
+		}
+		fputs("],\n     \"irqs\": [", f);
+		for (size_t j = 0; j < n->n_irqs; j++) {
+			fprintf(f, "%s{\"irq\": %u, \"type\": \"%s\", \"trigger\": \"%s\", \"device\": ", j ? ", " : "",
+				n->irqs[j].irq, irq_type(n->irqs[j].type), trigger(n->irqs[j].flags));
+			json_str(f, n->irqs[j].device);
+			fputc('}', f);
+		}
+		fputs("],\n     \"sgis\": ", f);
+		json_sgis(f, n->sgis, n->n_sgis);
+		fprintf(f, ",\n     \"boot_index\": %u,\n     \"kernel\": ", n->boot_index);
+		json_artifact(f, p, &n->mf->kernel, "paddr", n->n_memory ? n->memory[0].base : 0);
+		fputs(",\n     \"rootserver\": ", f);
+		json_artifact(f, p, &n->mf->rootserver, NULL, 0);
+		fprintf(f, ",\n     \"dtb\": {\"file\": \"node%u/kernel.dtb\"}}", n->id);
+	}
+	fputs(p->n_nodes ? "\n  ]\n}\n" : "]\n}\n", f);
+}
+
+/* ---------------------------------------------------------------- SVG */
+
+/* The physical address space is mostly empty, so the map draws every span
+ * between two interesting addresses as one band whose height grows with the
+ * logarithm of its size, and squeezes the gaps between RAM banks to a
+ * marked break. */
+
+static const char *const palette[] = {"#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2",
+				      "#edc948", "#e15759", "#9c755f", "#ff9da7", "#bab0ac"};
+
+enum span_kind { SPAN_GAP, SPAN_FREE, SPAN_NODE, SPAN_POOL, SPAN_LOADER, SPAN_BOARD_RESERVED };
+
+struct span {
+	struct mk_range r;
+	enum span_kind kind;
+	unsigned node;
+	const struct plan_pool *pool;
+};
+
+static bool in_ranges(const struct mk_range *r, size_t n, uint64_t a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a >= r[i].base && a < range_end(r[i]))
+			return true;
+	return false;
+}
+
+static struct span classify(const struct plan *p, struct mk_range r)
+{
+	struct span s = {r, SPAN_GAP, 0, NULL};
+	uint64_t a = r.base;
+	if (!in_ranges(p->pf->ram, p->pf->n_ram, a))
+		return s;
+	s.kind = SPAN_FREE;
+	for (size_t i = 0; i < p->n_nodes; i++)
+		if (in_ranges(p->nodes[i].memory, p->nodes[i].n_memory, a)) {
+			s.kind = SPAN_NODE;
+			s.node = (unsigned)i;
+			return s;
+		}
+	for (size_t i = 0; i < p->n_pools; i++)
+		if (in_ranges(&p->pools[i].r, 1, a)) {
+			s.kind = SPAN_POOL;
+			s.pool = &p->pools[i];
+			return s;
+		}
+	if (in_ranges(&p->loader, 1, a))
+		s.kind = SPAN_LOADER;
+	else if (in_ranges(p->pf->reserved, p->pf->n_reserved, a))
+		s.kind = SPAN_BOARD_RESERVED;
+	return s;
+}
+
+static void svg_escape(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '<')
+			fputs("&lt;", f);
+		else if (*s == '>')
+			fputs("&gt;", f);
+		else if (*s == '&')
+			fputs("&amp;", f);
+		else if (*s == '"')
+			fputs("&quot;", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static unsigned span_height(const struct span *s)
+{
+	if (s->kind == SPAN_GAP)
+		return 26;
+	double mib = (double)s->r.size / (1024.0 * 1024.0);
+	double h = 30.0 + 18.0 * log2(mib < 1.0 ? 1.0 : mib);
+	return (unsigned)(h > 200.0 ? 200.0 : h);
+}
+
+void report_svg(FILE *f, const struct plan *p)
+{
+	const struct platform *pf = p->pf;
+	/* every boundary of everything drawn */
+	uint64_t *cut = NULL;
+	size_t nc = 0;
+	for (size_t i = 0; i < pf->n_ram; i++) {
+		*VEC_PUSH(cut, nc) = pf->ram[i].base;
+		*VEC_PUSH(cut, nc) = range_end(pf->ram[i]);
+	}
+	for (size_t i = 0; i < pf->n_reserved; i++) {
+		*VEC_PUSH(cut, nc) = pf->reserved[i].base;
+		*VEC_PUSH(cut, nc) = range_end(pf->reserved[i]);
+	}
+	for (size_t i = 0; i < p->n_nodes; i++)
+		for (size_t j = 0; j < p->nodes[i].n_memory; j++) {
+			*VEC_PUSH(cut, nc) = p->nodes[i].memory[j].base;
+			*VEC_PUSH(cut, nc) = range_end(p->nodes[i].memory[j]);
+		}
+	for (size_t i = 0; i < p->n_pools; i++) {
+		*VEC_PUSH(cut, nc) = p->pools[i].r.base;
+		*VEC_PUSH(cut, nc) = range_end(p->pools[i].r);
+	}
+	*VEC_PUSH(cut, nc) = p->loader.base;
+	*VEC_PUSH(cut, nc) = range_end(p->loader);
+	sort(cut, nc, sizeof(*cut), cmp_u64);
+
+	struct span *sp = NULL;
+	size_t ns = 0;
+	for (size_t i = 0; i + 1 < nc; i++) {
+		if (cut[i] == cut[i + 1])
+			continue;
+		struct span s = classify(p, (struct mk_range){cut[i], cut[i + 1] - cut[i]});
+		if (ns && sp[ns - 1].kind == s.kind && sp[ns - 1].node == s.node && sp[ns - 1].pool == s.pool &&
+		    range_end(sp[ns - 1].r) == s.r.base)
+			sp[ns - 1].r.size += s.r.size;
+		else
+			*VEC_PUSH(sp, ns) = s;
+	}
+
+	const unsigned x0 = 150, bar = 230, top = 70;
+	unsigned h = top;
+	for (size_t i = 0; i < ns; i++)
+		h += span_height(&sp[i]);
+	unsigned legend_y = top, width = 820, height = h + 70;
+	if (legend_y + 40 + 22 * (p->n_nodes + 4) > height)
+		height = legend_y + 40 + 22 * ((unsigned)p->n_nodes + 4);
+
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" "
+		   "font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"12\">\n",
+		width, height, width, height);
+	fputs("<defs><pattern id=\"hatch\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" "
+	      "patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#fff3c4\"/>"
+	      "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#c9a227\" stroke-width=\"3\"/></pattern>"
+	      "<pattern id=\"grey\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
+	      "<rect width=\"6\" height=\"6\" fill=\"#eeeeee\"/><circle cx=\"3\" cy=\"3\" r=\"1\" fill=\"#999\"/></pattern></defs>\n",
+	      f);
+	fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">", f);
+	svg_escape(f, p->name);
+	fputs("</text>\n<text x=\"20\" y=\"50\" fill=\"#555\">physical address space of ", f);
+	svg_escape(f, board_file(p));
+	fputs(" (band heights grow with the logarithm of the size; gaps between RAM banks are cut short)</text>\n", f);
+
+	unsigned y = top;
+	char s[32];
+	for (size_t i = 0; i < ns; i++) {
+		const struct span *x = &sp[i];
+		unsigned hh = span_height(x);
+		const char *fill = "#ffffff", *label = NULL;
+		char buf[200];
+		switch (x->kind) {
+		case SPAN_GAP:
+			fprintf(f, "<text x=\"%u\" y=\"%u\" fill=\"#999\">&#8942; not RAM (%s)</text>\n", x0 + 10,
+				y + hh / 2 + 4, fmt_size(s, x->r.size));
+			break;
+		case SPAN_FREE:
+			fill = "#f7f7f7";
+			label = "free RAM (reserved in every node)";
+			break;
+		case SPAN_NODE:
+			fill = palette[x->node % 10];
+			snprintf(buf, sizeof(buf), "node %u", p->nodes[x->node].id);
+			label = buf;
+			break;
+		case SPAN_POOL:
+			fill = "url(#hatch)";
+			snprintf(buf, sizeof(buf), "shared pool '%.100s'", x->pool->name);
+			label = buf;
+			break;
+		case SPAN_LOADER:
+			fill = "url(#grey)";
+			label = "loader and payload";
+			break;
+		case SPAN_BOARD_RESERVED:
+			fill = "#d9d9d9";
+			label = "board reserved-memory";
+			break;
+		}
+		if (x->kind != SPAN_GAP) {
+			fprintf(f, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\" stroke=\"#333\"/>\n", x0,
+				y, bar, hh, fill);
+			fprintf(f, "<text x=\"%u\" y=\"%u\"%s>", x0 + 8, y + hh / 2 + 4,
+				x->kind == SPAN_NODE ? " fill=\"white\" font-weight=\"bold\"" : "");
+			svg_escape(f, label);
+			fprintf(f, " &#8212; %s</text>\n", fmt_size(s, x->r.size));
+		}
+		fprintf(f, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" font-family=\"monospace\">0x%" PRIx64 "</text>\n",
+			x0 - 6, y + 4, x->r.base);
+		y += hh;
+	}
+	if (ns)
+		fprintf(f, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" font-family=\"monospace\">0x%" PRIx64 "</text>\n",
+			x0 - 6, y + 4, range_end(sp[ns - 1].r));
+
+	/* legend: one line per node with what it owns besides RAM */
+	unsigned lx = x0 + bar + 40, ly = legend_y + 10;
+	fprintf(f, "<text x=\"%u\" y=\"%u\" font-weight=\"bold\">nodes</text>\n", lx, ly);
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		const struct plan_node *n = &p->nodes[i];
+		ly += 22;
+		fprintf(f, "<rect x=\"%u\" y=\"%u\" width=\"14\" height=\"14\" fill=\"%s\"/>\n", lx, ly - 11,
+			palette[i % 10]);
+		fprintf(f, "<text x=\"%u\" y=\"%u\">node %u: cpu %u, %zu device%s, %zu sgi%s, boots %u of %zu</text>\n",
+			lx + 20, ly, n->id, n->n_cpus ? n->cpus[0].index : 0, n->n_devices, n->n_devices == 1 ? "" : "s",
+			n->n_sgis, n->n_sgis == 1 ? "" : "s", n->boot_index + 1, p->n_boot);
+	}
+	ly += 22;
+	fprintf(f, "<rect x=\"%u\" y=\"%u\" width=\"14\" height=\"14\" fill=\"url(#hatch)\" stroke=\"#333\"/>"
+		   "<text x=\"%u\" y=\"%u\">shared pool (outside every node)</text>\n",
+		lx, ly - 11, lx + 20, ly);
+	ly += 22;
+	fprintf(f, "<rect x=\"%u\" y=\"%u\" width=\"14\" height=\"14\" fill=\"url(#grey)\" stroke=\"#333\"/>"
+		   "<text x=\"%u\" y=\"%u\">loader and payload</text>\n",
+		lx, ly - 11, lx + 20, ly);
+	ly += 22;
+	fprintf(f, "<rect x=\"%u\" y=\"%u\" width=\"14\" height=\"14\" fill=\"#f7f7f7\" stroke=\"#333\"/>"
+		   "<text x=\"%u\" y=\"%u\">free RAM, reserved in every node</text>\n",
+		lx, ly - 11, lx + 20, ly);
+	fputs("</svg>\n", f);
+	free(cut);
+	free(sp);
+}

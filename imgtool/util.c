@@ -1,0 +1,195 @@
+/* util.c - see util.h. */
+#include "util.h"
+
+#include <stdlib.h>
+
+static void oom(void)
+{
+	fputs("mkimg: out of memory\n", stderr);
+	exit(1);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap, aq;
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *s = xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, aq);
+	va_end(aq);
+	return s;
+}
+
+void *vec_grow(void *v, size_t n, size_t elem)
+{
+	/* The capacity is always a power of two: only a full array (n == 0 or
+	 * n a power of two) needs to grow. */
+	if (n != 0 && (n & (n - 1)) != 0)
+		return v;
+	size_t cap = n ? n * 2 : 1;
+	return xrealloc(v, cap * elem);
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct mk_range *x = a, *y = b;
+	if (x->base != y->base)
+		return x->base < y->base ? -1 : 1;
+	return x->size < y->size ? -1 : x->size > y->size;
+}
+
+size_t ranges_normalize(struct mk_range *r, size_t n)
+{
+	size_t out = 0;
+	sort(r, n, sizeof(*r), range_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].size == 0)
+			continue;
+		if (out && r[i].base <= range_end(r[out - 1])) {
+			uint64_t end = range_end(r[i]);
+			if (end > range_end(r[out - 1]))
+				r[out - 1].size = end - r[out - 1].base;
+			continue;
+		}
+		r[out++] = r[i];
+	}
+	return out;
+}
+
+size_t ranges_subtract(const struct mk_range *a, size_t na, const struct mk_range *b, size_t nb,
+		       struct mk_range **out)
+{
+	struct mk_range *v = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < na; i++) {
+		uint64_t cur = a[i].base, end = range_end(a[i]);
+		for (size_t j = 0; j < nb && cur < end; j++) {
+			uint64_t bb = b[j].base, be = range_end(b[j]);
+			if (be <= cur || bb >= end)
+				continue;
+			if (bb > cur)
+				*VEC_PUSH(v, n) = (struct mk_range){cur, bb - cur};
+			cur = be;
+		}
+		if (cur < end)
+			*VEC_PUSH(v, n) = (struct mk_range){cur, end - cur};
+	}
+	*out = v;
+	return n;
+}
+
+const char *fmt_size(char buf[32], uint64_t size)
+{
+	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+	unsigned u = 0;
+	while (u < 6 && size >= (1ull << (10 * (u + 1))))
+		u++;
+	/* Exact when it can be: 1100 MiB rather than 1.1 GiB. */
+	while (u > 0 && (size & ((1ull << (10 * u)) - 1)) && (size >> (10 * (u - 1))) < 10240 &&
+	       !(size & ((1ull << (10 * (u - 1))) - 1)))
+		u--;
+	uint64_t whole = size >> (10 * u);
+	uint64_t rest = size & ((1ull << (10 * u)) - 1);
+	if (u == 0 || rest == 0)
+		snprintf(buf, 32, "%llu %s", (unsigned long long)whole, unit[u]);
+	else
+		snprintf(buf, 32, "%.1f %s", (double)size / (double)(1ull << (10 * u)), unit[u]);
+	return buf;
+}
+
+void diag_vadd(struct diags *d, enum diag_level level, const struct mk_loc *loc, const char *check,
+	       const char *fmt, va_list ap)
+{
+	struct diag *x = VEC_PUSH(d->v, d->n);
+	va_list aq;
+	va_copy(aq, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	x->msg = xmalloc((size_t)n + 1);
+	vsnprintf(x->msg, (size_t)n + 1, fmt, aq);
+	va_end(aq);
+	x->level = level;
+	/* A diagnostic outlives the manifest and tree it points into: keep
+	 * its own copy of the names. */
+	if (loc) {
+		x->loc = *loc;
+		x->loc.file = loc->file ? xstrdup(loc->file) : NULL;
+		x->loc.node = loc->node ? xstrdup(loc->node) : NULL;
+	}
+	x->check = check ? xstrdup(check) : NULL;
+	if (level == DIAG_ERROR)
+		d->errors++;
+}
+
+void diag_add(struct diags *d, enum diag_level level, const struct mk_loc *loc, const char *check,
+	      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, level, loc, check, fmt, ap);
+	va_end(ap);
+}
+
+void diag_print(FILE *f, const struct diags *d)
+{
+	static const char *const level[] = {"error", "warning", "note"};
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag *x = &d->v[i];
+		const struct mk_loc *l = &x->loc;
+		if (l->file && l->line)
+			fprintf(f, "%s:%u:%u: ", l->file, l->line, l->col);
+		else if (l->file)
+			fprintf(f, "%s: ", l->file);
+		if (l->node)
+			fprintf(f, "%s: ", l->node);
+		if (!l->file && !l->node)
+			fputs("mkimg: ", f);
+		fprintf(f, "%s: %s", level[x->level], x->msg);
+		if (x->check)
+			fprintf(f, " [%s]", x->check);
+		fputc('\n', f);
+	}
+}
+
+void diags_free(struct diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].msg);
+		free(d->v[i].check);
+		free((char *)d->v[i].loc.file);
+		free((char *)d->v[i].loc.node);
+	}
+	free(d->v);
+	*d = (struct diags){0};
+}

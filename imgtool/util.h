@@ -1,0 +1,97 @@
+/* util.h - small helpers shared by every part of mkimg: memory, growable
+ * arrays, source locations and diagnostics.
+ *
+ * Library code never prints. It records problems in a `struct diags` (each
+ * with a location and, for plan checks, the check's name) and returns; only
+ * the command line turns them into text on stderr.
+ */
+#ifndef MKIMG_UTIL_H
+#define MKIMG_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Allocation that cannot fail: on exhaustion it prints and exits 1. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Append one element to a growable array `v` of length `n` (both lvalues);
+ * evaluates to a pointer to the new, zeroed element. */
+#define VEC_PUSH(v, n)                                                         \
+	(*(void **)&(v) = vec_grow((v), (n), sizeof(*(v))), memset(&(v)[(n)], 0, sizeof(*(v))), &(v)[(n)++])
+void *vec_grow(void *v, size_t n, size_t elem);
+
+/* qsort that accepts an empty (possibly NULL) array. */
+static inline void sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(v, n, size, cmp);
+}
+
+/* Where a value came from. `line` is 1-based; 0 means "whole file" and
+ * `node` (a device-tree path) may name the place instead. */
+struct mk_loc {
+	const char *file;
+	unsigned line, col;
+	const char *node;
+};
+
+/* A half-open range of physical addresses [base, base + size). */
+struct mk_range {
+	uint64_t base, size;
+};
+static inline uint64_t range_end(struct mk_range r) { return r.base + r.size; }
+static inline bool ranges_overlap(struct mk_range a, struct mk_range b)
+{
+	return a.base < range_end(b) && b.base < range_end(a);
+}
+static inline bool range_contains(struct mk_range outer, struct mk_range inner)
+{
+	return inner.base >= outer.base && range_end(inner) <= range_end(outer);
+}
+
+/* Sort ranges by base and merge the ones that touch or overlap; returns the
+ * new count. */
+size_t ranges_normalize(struct mk_range *r, size_t n);
+/* out = a minus every range in b (a and b normalized); returns the count;
+ * *out is allocated. */
+size_t ranges_subtract(const struct mk_range *a, size_t na, const struct mk_range *b, size_t nb,
+		       struct mk_range **out);
+
+/* Human size: "256 MiB", "4 KiB", "1.5 GiB", "123 B". */
+const char *fmt_size(char buf[32], uint64_t size);
+
+enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+
+struct diag {
+	enum diag_level level;
+	struct mk_loc loc;
+	char *check; /* "memory-overlap", or NULL */
+	char *msg;
+};
+
+struct diags {
+	struct diag *v;
+	size_t n;
+	unsigned errors;
+};
+
+void diag_add(struct diags *d, enum diag_level level, const struct mk_loc *loc, const char *check,
+	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void diag_vadd(struct diags *d, enum diag_level level, const struct mk_loc *loc, const char *check,
+	       const char *fmt, va_list ap);
+#define diag_error(d, loc, check, ...) diag_add((d), DIAG_ERROR, (loc), (check), __VA_ARGS__)
+#define diag_warn(d, loc, check, ...) diag_add((d), DIAG_WARNING, (loc), (check), __VA_ARGS__)
+/* Print as `file:line:col: error: message [check]`, one per line. */
+void diag_print(FILE *f, const struct diags *d);
+void diags_free(struct diags *d);
+
+#endif

@@ -1,0 +1,57 @@
+#!/bin/sh
+# cli.sh MKIMG EXAMPLES PYTHON - the command-line contract: help, version,
+# usage errors (exit 2), formats, and the main job's output files.
+set -u
+mkimg=$1 ex=$2 py=$3
+work=$(mktemp -d) && trap 'rm -rf "$work"' EXIT
+fail=0
+# expect STATUS PATTERN STREAM -- ARGS...: run mkimg ARGS, check the exit
+# status and that PATTERN (grep -E) appears on STREAM (out or err).
+expect() {
+	st=$1 pat=$2 stream=$3
+	shift 4
+	"$mkimg" "$@" >"$work/out" 2>"$work/err"
+	got=$?
+	if [ $got -ne "$st" ] || { [ -n "$pat" ] && ! grep -q -E -e "$pat" "$work/$stream"; }; then
+		echo "FAIL: mkimg $*: status $got (expected $st), $stream lacks /$pat/"
+		sed 's/^/  | /' "$work/out" "$work/err" | head -20
+		fail=$((fail + 1))
+	fi
+}
+hello=$ex/hello/partition.yaml
+expect 0 '^usage: mkimg' out -- --help
+expect 0 '^  plan ' out -- --help
+expect 0 '^  check ' out -- --help
+expect 0 '--format FMT' out -- plan --help
+expect 0 '--list' out -- check --help
+expect 0 '^mkimg [0-9]+\.[0-9]+\.[0-9]+$' out -- --version
+expect 2 'no manifest given' err --
+expect 2 "unknown option '--bogus'" err -- plan --bogus "$hello"
+expect 2 "unknown format 'xml'" err -- plan --format xml "$hello"
+expect 2 "needs a value" err -- plan "$hello" --format
+expect 2 "does not apply" err -- check --format json "$hello"
+expect 2 "unexpected argument" err -- check "$hello" "$hello"
+expect 1 "cannot open 'nonexistent.yaml'" err -- check nonexistent.yaml
+expect 0 'memory-overlap' out -- check --list
+expect 0 '' out -- check "$hello"
+[ -s "$work/out" ] && { echo "FAIL: check printed on stdout"; fail=$((fail + 1)); }
+expect 0 '^node 1: cpu 1' out -- plan "$hello"
+expect 0 'shared pool .buf. \(nodes 0, 1\)' out -- plan "$hello"
+expect 0 '^<svg ' out -- plan --format svg "$hello"
+"$py" -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); sys.exit(0 if r.tag.endswith("svg") and len(r) > 5 else 1)' "$work/out" ||
+	{ echo "FAIL: the SVG is not well-formed XML"; fail=$((fail + 1)); }
+
+# The main job writes the layout in every format, and only that.
+expect 0 'layout written to' out -- "$hello" -o "$work/o"
+for f in layout.txt layout.json layout.svg; do
+	[ -s "$work/o/$f" ] || { echo "FAIL: main job did not write $f"; fail=$((fail + 1)); }
+done
+[ "$(ls "$work/o" | wc -l)" -eq 3 ] || { echo "FAIL: stray files in the output: $(ls "$work/o")"; fail=$((fail + 1)); }
+"$mkimg" plan --format json "$hello" | cmp -s - "$work/o/layout.json" ||
+	{ echo "FAIL: layout.json differs from 'mkimg plan --format json'"; fail=$((fail + 1)); }
+# Same inputs, same bytes, from another working directory.
+(cd "$work" && "$mkimg" plan --format json "$hello") | cmp -s - "$work/o/layout.json" ||
+	{ echo "FAIL: the plan depends on the working directory"; fail=$((fail + 1)); }
+
+echo "cli: $fail failures"
+[ $fail -eq 0 ]
