@@ -472,9 +472,10 @@ void report_svg(FILE *f, const struct plan *p)
 	      f);
 	fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">", f);
 	svg_escape(f, p->name);
-	fputs("</text>\n<text x=\"20\" y=\"50\" fill=\"#555\">physical address space of ", f);
+	fputs("</text>\n<text x=\"20\" y=\"44\" fill=\"#555\">physical address space of ", f);
 	svg_escape(f, board_file(p));
-	fputs(" (band heights grow with the logarithm of the size; gaps between RAM banks are cut short)</text>\n", f);
+	fputs("</text>\n<text x=\"20\" y=\"58\" fill=\"#555\" font-size=\"11\">band heights grow with the "
+	      "logarithm of the size; gaps between RAM banks are cut short</text>\n", f);
 
 	unsigned y = top;
 	char s[32];
@@ -490,7 +491,7 @@ void report_svg(FILE *f, const struct plan *p)
 			break;
 		case SPAN_FREE:
 			fill = "#f7f7f7";
-			label = "free RAM (reserved in every node)";
+			label = "free RAM";
 			break;
 		case SPAN_NODE:
 			fill = palette[x->node % 10];
@@ -519,6 +520,13 @@ void report_svg(FILE *f, const struct plan *p)
 			svg_escape(f, label);
 			fprintf(f, " &#8212; %s</text>\n", fmt_size(s, x->r.size));
 		}
+		/* a pool carries a swatch of each member node's colour */
+		for (size_t j = 0; x->kind == SPAN_POOL && j < x->pool->n_nodes; j++) {
+			const struct plan_node *m = plan_node_by_id(p, x->pool->nodes[j]);
+			fprintf(f, "<rect x=\"%zu\" y=\"%u\" width=\"12\" height=\"%u\" fill=\"%s\" stroke=\"#333\"/>\n",
+				x0 + bar - 16 * (x->pool->n_nodes - j), y + 3, hh > 6 ? hh - 6 : 1,
+				palette[(size_t)(m - p->nodes) % 10]);
+		}
 		fprintf(f, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" font-family=\"monospace\">0x%" PRIx64 "</text>\n",
 			x0 - 6, y + 4, x->r.base);
 		y += hh;
@@ -541,7 +549,7 @@ void report_svg(FILE *f, const struct plan *p)
 	}
 	ly += 22;
 	fprintf(f, "<rect x=\"%u\" y=\"%u\" width=\"14\" height=\"14\" fill=\"url(#hatch)\" stroke=\"#333\"/>"
-		   "<text x=\"%u\" y=\"%u\">shared pool (outside every node)</text>\n",
+		   "<text x=\"%u\" y=\"%u\">shared pool, tabs in its nodes' colours</text>\n",
 		lx, ly - 11, lx + 20, ly);
 	ly += 22;
 	fprintf(f, "<rect x=\"%u\" y=\"%u\" width=\"14\" height=\"14\" fill=\"url(#grey)\" stroke=\"#333\"/>"

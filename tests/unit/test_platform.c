@@ -720,6 +720,54 @@ static void test_odd_devices(void **state)
 	diags_free(&d);
 }
 
+/* 40 nested buses: the climb to the root's interrupt-parent is no cycle,
+ * and every level's `ranges` adds 0x100. */
+static void test_deep_nesting(void **state)
+{
+	(void)state;
+	enum { DEPTH = 40 };
+	char *src = xstrdup(DTS_GOOD);
+	char *want = xstrdup("");
+	for (int i = 0; i < DEPTH; i++) {
+		char *t = xasprintf("%sb@%d { #address-cells = <1>; #size-cells = <1>; ranges = <0 %s0x100 0x10000>;\n",
+				    src, i, i ? "" : "0 ");
+		free(src);
+		src = t;
+		t = xasprintf("%s/b@%d", want, i);
+		free(want);
+		want = t;
+	}
+	char *t = xasprintf("%sleaf@40 { reg = <0x40 4>; interrupts = <0 3 4>; };\n", src);
+	free(src);
+	src = t;
+	for (int i = 0; i < DEPTH; i++) {
+		t = xasprintf("%s};\n", src);
+		free(src);
+		src = t;
+	}
+	t = xasprintf("%s" DTS_TAIL, src);
+	free(src);
+	src = t;
+	t = xasprintf("%s/leaf@40", want);
+	free(want);
+	want = t;
+
+	struct platform p;
+	struct diags d = {0};
+	int rc = load_dts(&p, &d, src);
+	show(&d);
+	assert_int_equal(rc, 0);
+	const struct pf_device *leaf = device(&p, want);
+	assert_int_equal(leaf->n_regs, 1);
+	assert_range(leaf->regs[0], 0x40 + DEPTH * 0x100, 4);
+	assert_int_equal(leaf->n_irqs, 1);
+	assert_int_equal(leaf->irqs[0].irq, 35);
+	platform_free(&p);
+	diags_free(&d);
+	free(src);
+	free(want);
+}
+
 /* --- a blob built with libfdt's sequential-write API ------------------- */
 
 enum sw_variant { SW_GOOD, SW_NO_CPU_NODES, SW_MEMORY_REG_ODD, SW_GIC_ONLY_V3_KIN };
@@ -925,6 +973,7 @@ int main(void)
 		cmocka_unit_test(test_bad_interrupts),
 		cmocka_unit_test(test_bad_device_reg),
 		cmocka_unit_test(test_odd_devices),
+		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_sequential_write),
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_misc),
