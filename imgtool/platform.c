@@ -28,23 +28,9 @@ extern char **environ;
 #define GIC_NR_PPI 16
 #define MPIDR_AFF_MASK 0xff00ffffffull /* Aff3, Aff2, Aff1, Aff0 */
 
-/* Diagnostics hold `loc.file` and `loc.node` as bare pointers and may be
- * printed after the platform (and the caller's path) are gone, so the
- * strings they point to are kept here, once each, until exit. */
-static char **loc_names;
-static size_t n_loc_names;
-
-static const char *loc_name(const char *s)
-{
-	for (size_t i = 0; i < n_loc_names; i++)
-		if (!strcmp(loc_names[i], s))
-			return loc_names[i];
-	*VEC_PUSH(loc_names, n_loc_names) = xstrdup(s);
-	return loc_names[n_loc_names - 1];
-}
-
-/* Every node's parent and every phandle, from one walk: libfdt finds both
- * by scanning from the root, which costs a second per few thousand nodes. */
+/* Every node's parent and every phandle, from one walk. libfdt finds each
+ * by scanning from the root, and per device that made a 4000-node tree take
+ * seconds. */
 struct phandle_ent {
 	uint32_t phandle;
 	int node;
@@ -65,7 +51,7 @@ struct ctx {
 	struct platform *p;
 	struct tree t;
 	const void *fdt;
-	const char *file; /* interned */
+	const char *file;
 	struct diags *d;
 	size_t d_start;   /* first diagnostic of this parse */
 	int gic;          /* offset of the GIC node, or -1 */
@@ -193,24 +179,22 @@ static void report(struct ctx *c, enum diag_level level, int node, const char *c
 		   const char *fmt, ...)
 {
 	struct mk_loc loc = {.file = c->file};
-	if (node >= 0) {
-		char *path = node_path(c, node);
-		loc.node = loc_name(path);
-		free(path);
-	}
+	char *path = node >= 0 ? node_path(c, node) : NULL;
+	loc.node = path;
 	va_list ap;
 	va_start(ap, fmt);
 	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	for (size_t i = c->d_start; i < c->d->n; i++) {
 		const struct diag *x = &c->d->v[i];
-		if (x->loc.node == loc.node && x->level == level && !strcmp(x->msg, msg)) {
-			free(msg);
-			return;
-		}
+		bool same_node = x->loc.node && path ? !strcmp(x->loc.node, path) : x->loc.node == path;
+		if (same_node && x->level == level && !strcmp(x->msg, msg))
+			goto out;
 	}
 	diag_add(c->d, level, &loc, check, "%s", msg);
+out:
 	free(msg);
+	free(path);
 }
 
 #define err(c, node, check, ...) report((c), DIAG_ERROR, (node), (check), __VA_ARGS__)
@@ -896,7 +880,7 @@ int platform_parse(struct platform *p, const char *path, void *fdt, size_t size,
 	p->path = xstrdup(path);
 	p->fdt = fdt;
 	unsigned errors = d->errors;
-	struct ctx c = {.p = p, .fdt = fdt, .file = loc_name(path), .d = d, .d_start = d->n,
+	struct ctx c = {.p = p, .fdt = fdt, .file = path, .d = d, .d_start = d->n,
 			.gic = -1, .psci = -1};
 	if (!fdt || check_blob(&c, size) < 0)
 		goto fail;
@@ -1046,7 +1030,7 @@ static int compile_dts(const char *path, void **buf, size_t *len, const struct m
 int platform_load(struct platform *p, const char *path, struct diags *d)
 {
 	*p = (struct platform){0};
-	struct mk_loc loc = {.file = loc_name(path)};
+	struct mk_loc loc = {.file = path};
 	void *buf;
 	size_t len;
 	if (read_file(path, &buf, &len, &loc, d) < 0)
