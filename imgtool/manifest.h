@@ -4,8 +4,9 @@
  * The reader is strict: unknown keys (with the nearest known key suggested),
  * duplicate keys, wrong types, numbers with trailing junk or out of range
  * are errors. Anchors and aliases are resolved by libyaml's document loader.
- * Numbers are hex (0x...), decimal, or decimal with a K, M or G suffix
- * (binary multiples).
+ * Numbers are hex (0x...), decimal, or decimal with a K, M, G or T suffix
+ * (binary multiples); leading zeros (YAML 1.1 octal) and underscores are
+ * refused.
  *
  * Paths in the manifest are relative to the manifest's own folder; the
  * reader stores them resolved (dir + "/" + path) unless they are absolute.
@@ -98,16 +99,17 @@ struct manifest {
 	struct mk_loc loc; /* the document's top */
 };
 
-/* Read and type-check `path`. Returns 0, or -1 with errors in `d` (the
- * manifest may then be partly filled; free it all the same). */
+/* Read and type-check `path`. `*m` is zeroed first. Returns 0, or -1 with
+ * errors in `d` (the manifest may then be partly filled; free it all the
+ * same). */
 int manifest_load(struct manifest *m, const char *path, struct diags *d);
 /* The same from a buffer; `path` names it in messages and anchors relative
  * paths. */
 int manifest_parse(struct manifest *m, const char *path, const char *buf, size_t len, struct diags *d);
 void manifest_free(struct manifest *m);
 
-/* Parse a manifest number ("0x4000_0000" is not accepted; "256M", "4096",
- * "0x1000", "1G"). Returns 0, or -1 with a reason in *why. */
+/* Parse a manifest number ("256M", "4096", "0x1000", "1G"; not "0x4000_0000"
+ * or "010"). Returns 0, or -1 with a reason in *why (which may be NULL). */
 int parse_u64(const char *s, uint64_t *out, const char **why);
 
 #endif
