@@ -3,6 +3,7 @@
  * One table of commands and one of options drive both parsing and --help.
  * Exit status: 0 success, 1 bad input, 2 bad usage.
  */
+#include "dts_split.h"
 #include "output.h"
 #include "plan.h"
 
@@ -14,17 +15,20 @@
 #define MKIMG_VERSION "0"
 #endif
 
-enum cmd { CMD_MAIN, CMD_PLAN, CMD_CHECK, CMD_COUNT };
+enum cmd { CMD_MAIN, CMD_PLAN, CMD_CHECK, CMD_SPLIT, CMD_COUNT };
 #define ALL_CMDS ((1u << CMD_COUNT) - 1)
 
 static const struct command {
 	const char *name, *usage, *summary;
 } commands[CMD_COUNT] = {
 	[CMD_MAIN] = {"", "MANIFEST [-o DIR]",
-		      "plan the partition and write the layout (layout.txt, .json, .svg) into DIR"},
+		      "plan the partition, write the layout (layout.txt, .json, .svg) and one device tree\n"
+		      "per node (nodeN/kernel.dtb, kernel.dts, kernel-overlay.dts) into DIR"},
 	[CMD_PLAN] = {"plan", "MANIFEST [--format text|json|svg] [-o DIR]",
 		      "print the plan: a memory map per node, or JSON, or an SVG picture"},
 	[CMD_CHECK] = {"check", "MANIFEST [--list]", "validate the manifest against its board; exit 0 or 1"},
+	[CMD_SPLIT] = {"split", "MANIFEST [-o DIR]",
+		       "write one device tree per node: DIR/nodeN/kernel.dtb, kernel.dts, kernel-overlay.dts"},
 };
 
 enum opt_id { OPT_HELP = 'h', OPT_VERSION = 'V', OPT_OUT = 'o', OPT_FORMAT = 'f', OPT_LIST = 256 };
@@ -36,8 +40,8 @@ static const struct opt {
 	unsigned cmds; /* bit per command that takes it */
 	const char *help;
 } opts[] = {
-	{"output", OPT_OUT, "DIR", 1u << CMD_MAIN | 1u << CMD_PLAN,
-	 "write the outputs into DIR (main job default: out/NAME)"},
+	{"output", OPT_OUT, "DIR", 1u << CMD_MAIN | 1u << CMD_PLAN | 1u << CMD_SPLIT,
+	 "write the outputs into DIR (default for the main job and split: out/NAME)"},
 	{"format", OPT_FORMAT, "FMT", 1u << CMD_PLAN, "text (default), json or svg"},
 	{"list", OPT_LIST, NULL, 1u << CMD_CHECK, "list every check by name and exit"},
 	{"help", OPT_HELP, NULL, ALL_CMDS, "show this help and exit"},
@@ -237,12 +241,22 @@ static int run(const struct args *a, struct diags *d)
 		(fmt ? fmt : &formats[0])->emit(stdout, &p);
 		ret = fflush(stdout) != 0;
 		break;
+	case CMD_SPLIT: {
+		char *dir = a->out ? xstrdup(a->out) : xasprintf("out/%s", p.name);
+		ret = dts_split_check(&p, d) < 0 || dts_split_write(&p, dir, d) < 0;
+		if (!ret)
+			printf("device trees written to %s/node*/\n", dir);
+		free(dir);
+		break;
+	}
 	case CMD_MAIN: {
 		char *dir = a->out ? xstrdup(a->out) : xasprintf("out/%s", p.name);
-		ret = write_layout(dir, &p, d) < 0;
+		/* everything that can be checked is checked before anything is written */
+		ret = dts_split_check(&p, d) < 0 || write_layout(dir, &p, d) < 0 || dts_split_write(&p, dir, d) < 0;
 		if (!ret) {
 			report_text(stdout, &p);
-			printf("layout written to %s/layout.{txt,json,svg}\n", dir);
+			printf("\nwritten to %s: layout.{txt,json,svg}, node*/kernel.dtb, kernel.dts, kernel-overlay.dts\n",
+			       dir);
 		}
 		free(dir);
 		break;

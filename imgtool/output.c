@@ -25,8 +25,22 @@ int make_dirs(const char *dir)
 	return ret;
 }
 
+/* Close the newest file, remembering whether all of it reached the disk. */
+static void close_last(struct output *o)
+{
+	struct output_file *x = o->n ? &o->v[o->n - 1] : NULL;
+	if (!x || !x->f)
+		return;
+	if (ferror(x->f) && !x->err)
+		x->err = errno ? errno : EIO;
+	if (fclose(x->f) != 0 && !x->err)
+		x->err = errno;
+	x->f = NULL;
+}
+
 FILE *output_open(struct output *o, const char *path)
 {
+	close_last(o);
 	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
@@ -43,7 +57,7 @@ FILE *output_open(struct output *o, const char *path)
 		return NULL;
 	}
 	fchmod(fd, 0644);
-	*VEC_PUSH(o->v, o->n) = (struct output_file){xstrdup(path), tmp, f};
+	*VEC_PUSH(o->v, o->n) = (struct output_file){xstrdup(path), tmp, f, 0};
 	return f;
 }
 
@@ -69,14 +83,12 @@ void output_abort(struct output *o)
 
 int output_commit(struct output *o, struct diags *d)
 {
+	close_last(o);
 	for (size_t i = 0; i < o->n; i++) {
 		struct output_file *x = &o->v[i];
-		bool bad = ferror(x->f);
-		bad |= fclose(x->f) != 0;
-		x->f = NULL;
-		if (bad) {
+		if (x->err) {
 			struct mk_loc loc = {.file = x->final};
-			diag_error(d, &loc, NULL, "cannot write '%s': %s", x->final, strerror(errno));
+			diag_error(d, &loc, NULL, "cannot write '%s': %s", x->final, strerror(x->err));
 			output_abort(o);
 			return -1;
 		}

@@ -12,7 +12,8 @@
 
 struct output_file {
 	char *final, *tmp;
-	FILE *f;
+	FILE *f;  /* open while it is the newest file */
+	int err;  /* errno of a failed write or close, 0 if none */
 };
 
 struct output {
@@ -23,7 +24,9 @@ struct output {
 /* Create the folder `dir` and its parents (like mkdir -p). Returns 0 or -1
  * with errno set. */
 int make_dirs(const char *dir);
-/* Open a temporary file that becomes `path` on commit; NULL with errno. */
+/* Open a temporary file that becomes `path` on commit; NULL with errno.
+ * Files are written one after the other: opening one closes the one before
+ * (its errors are reported at commit), so N files never hold N descriptors. */
 FILE *output_open(struct output *o, const char *path);
 /* Close and rename every file; returns 0, or -1 after reporting to `d` and
  * removing every temporary file. */

@@ -42,11 +42,19 @@ expect 0 '^<svg ' out -- plan --format svg "$hello"
 	{ echo "FAIL: the SVG is not well-formed XML"; fail=$((fail + 1)); }
 
 # The main job writes the layout in every format, and only that.
-expect 0 'layout written to' out -- "$hello" -o "$work/o"
+expect 0 '^written to .*layout' out -- "$hello" -o "$work/o"
 for f in layout.txt layout.json layout.svg; do
 	[ -s "$work/o/$f" ] || { echo "FAIL: main job did not write $f"; fail=$((fail + 1)); }
 done
-[ "$(ls "$work/o" | wc -l)" -eq 3 ] || { echo "FAIL: stray files in the output: $(ls "$work/o")"; fail=$((fail + 1)); }
+for f in node0/kernel.dtb node0/kernel.dts node0/kernel-overlay.dts node1/kernel.dtb; do
+	[ -s "$work/o/$f" ] || { echo "FAIL: main job did not write $f"; fail=$((fail + 1)); }
+done
+[ "$(ls "$work/o" | tr '\n' ' ')" = "layout.json layout.svg layout.txt node0 node1 " ] ||
+	{ echo "FAIL: stray files in the output: $(ls "$work/o")"; fail=$((fail + 1)); }
+expect 0 'device trees written to' out -- split "$hello" -o "$work/s"
+cmp -s "$work/s/node1/kernel.dtb" "$work/o/node1/kernel.dtb" ||
+	{ echo "FAIL: 'mkimg split' and the main job wrote different trees"; fail=$((fail + 1)); }
+expect 0 '^  split ' out -- --help
 "$mkimg" plan --format json "$hello" | cmp -s - "$work/o/layout.json" ||
 	{ echo "FAIL: layout.json differs from 'mkimg plan --format json'"; fail=$((fail + 1)); }
 # Same inputs, same bytes, from another working directory.
