@@ -3,19 +3,27 @@
  * One table of commands and one of options drive both parsing and --help.
  * Exit status: 0 success, 1 bad input, 2 bad usage.
  */
+#include "build.h"
 #include "dts_split.h"
+#include "image.h"
 #include "output.h"
+#include "pack.h"
 #include "plan.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#ifndef MKIMG_LOADER_ELF
+#define MKIMG_LOADER_ELF "loader.elf"
+#endif
 
 #ifndef MKIMG_VERSION
 #define MKIMG_VERSION "0"
 #endif
 
-enum cmd { CMD_MAIN, CMD_PLAN, CMD_CHECK, CMD_SPLIT, CMD_COUNT };
+enum cmd { CMD_MAIN, CMD_PLAN, CMD_CHECK, CMD_SPLIT, CMD_PACK, CMD_INSPECT, CMD_RUN, CMD_COUNT };
 #define ALL_CMDS ((1u << CMD_COUNT) - 1)
 
 static const struct command {
@@ -29,9 +37,24 @@ static const struct command {
 	[CMD_CHECK] = {"check", "MANIFEST [--list]", "validate the manifest against its board; exit 0 or 1"},
 	[CMD_SPLIT] = {"split", "MANIFEST [-o DIR]",
 		       "write one device tree per node: DIR/nodeN/kernel.dtb, kernel.dts, kernel-overlay.dts"},
+	[CMD_PACK] = {"pack", "MANIFEST [-o DIR] [--loader FILE]",
+		      "pack the nodes' built kernels, root tasks and trees in DIR into DIR/elfloader.elf and .bin"},
+	[CMD_INSPECT] = {"inspect", "IMAGE", "print what an image holds, where it goes and its checksums; verify them"},
+	[CMD_RUN] = {"run", "MANIFEST|IMAGE [-o DIR] [--timeout S]",
+		     "boot an image (or make one from a manifest first) in QEMU with flags from its plan"},
 };
 
-enum opt_id { OPT_HELP = 'h', OPT_VERSION = 'V', OPT_OUT = 'o', OPT_FORMAT = 'f', OPT_LIST = 256 };
+enum opt_id {
+	OPT_HELP = 'h',
+	OPT_VERSION = 'V',
+	OPT_OUT = 'o',
+	OPT_FORMAT = 'f',
+	OPT_JOBS = 'j',
+	OPT_LIST = 256,
+	OPT_LOADER,
+	OPT_TIMEOUT,
+	OPT_DRY_RUN,
+};
 
 static const struct opt {
 	const char *name;
@@ -40,10 +63,15 @@ static const struct opt {
 	unsigned cmds; /* bit per command that takes it */
 	const char *help;
 } opts[] = {
-	{"output", OPT_OUT, "DIR", 1u << CMD_MAIN | 1u << CMD_PLAN | 1u << CMD_SPLIT,
+	{"output", OPT_OUT, "DIR", 1u << CMD_MAIN | 1u << CMD_PLAN | 1u << CMD_SPLIT | 1u << CMD_PACK | 1u << CMD_RUN,
 	 "write the outputs into DIR (default for the main job and split: out/NAME)"},
 	{"format", OPT_FORMAT, "FMT", 1u << CMD_PLAN, "text (default), json or svg"},
 	{"list", OPT_LIST, NULL, 1u << CMD_CHECK, "list every check by name and exit"},
+	{"loader", OPT_LOADER, "FILE", 1u << CMD_MAIN | 1u << CMD_PACK | 1u << CMD_RUN,
+	 "the prebuilt loader (default: $MKIMG_LOADER, else " MKIMG_LOADER_ELF ")"},
+	{"jobs", OPT_JOBS, "N", 1u << CMD_MAIN | 1u << CMD_RUN, "build N nodes at once (default: the number of cpus)"},
+	{"timeout", OPT_TIMEOUT, "S", 1u << CMD_RUN, "kill QEMU after S seconds (exit 124)"},
+	{"dry-run", OPT_DRY_RUN, NULL, 1u << CMD_RUN, "print QEMU's command line, do not start it"},
 	{"help", OPT_HELP, NULL, ALL_CMDS, "show this help and exit"},
 	{"version", OPT_VERSION, NULL, ALL_CMDS, "show the version and exit"},
 };
@@ -99,8 +127,10 @@ static int bad_usage(enum cmd c, const char *fmt, const char *arg)
 
 struct args {
 	enum cmd cmd;
-	const char *manifest, *out, *format;
-	bool list;
+	const char *manifest, *out, *format; /* manifest: inspect's and run's IMAGE too */
+	const char *loader;
+	unsigned timeout, jobs;
+	bool list, dry_run;
 };
 
 /* Returns -1 to go on, or an exit status. */
@@ -165,6 +195,28 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case OPT_LIST:
 			a->list = true;
 			break;
+		case OPT_DRY_RUN:
+			a->dry_run = true;
+			break;
+		case OPT_LOADER:
+			a->loader = optarg;
+			break;
+		case OPT_JOBS: {
+			char *end;
+			unsigned long j = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || j == 0 || j > 1024)
+				return bad_usage(a->cmd, "bad job count '%s' (1 to 1024)", optarg);
+			a->jobs = (unsigned)j;
+			break;
+		}
+		case OPT_TIMEOUT: {
+			char *end;
+			unsigned long t = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || t > 86400)
+				return bad_usage(a->cmd, "bad timeout '%s' (seconds)", optarg);
+			a->timeout = (unsigned)t;
+			break;
+		}
 		}
 	}
 	if (a->list)
@@ -209,8 +261,65 @@ static int write_layout(const char *dir, const struct plan *p, struct diags *d)
 	return output_commit(&o, d);
 }
 
+static const char *loader_path(const struct args *a)
+{
+	if (a->loader)
+		return a->loader;
+	return getenv("MKIMG_LOADER") ? getenv("MKIMG_LOADER") : MKIMG_LOADER_ELF;
+}
+
+/* The image from what is in `dir`: the built artifacts (or, for pack,
+ * what earlier runs left there) and dts-split's trees. */
+static int pack_dir(const struct plan *p, const char *dir, const struct node_artifacts *art, const struct args *a,
+		    struct diags *d)
+{
+	struct node_inputs *in = pack_default_inputs(p, dir);
+	for (size_t i = 0; art && i < p->n_nodes; i++) {
+		if (art[i].kernel) {
+			free((char *)in[i].kernel);
+			in[i].kernel = xstrdup(art[i].kernel);
+		}
+		if (art[i].rootserver) {
+			free((char *)in[i].rootserver);
+			in[i].rootserver = xstrdup(art[i].rootserver);
+		}
+	}
+	struct pack_result r;
+	int ret = pack_image(p, in, loader_path(a), dir, &r, d);
+	if (ret == 0)
+		printf("image written to %s/%s and %s: loader %llu + payload %llu bytes\n", dir, PACK_ELF, PACK_BIN,
+		       (unsigned long long)r.loader_size, (unsigned long long)r.payload_size);
+	pack_inputs_free(in, p->n_nodes);
+	return ret;
+}
+
+/* Build every node, then pack. */
+static int build_and_pack(const struct plan *p, const char *dir, const struct args *a, struct diags *d)
+{
+	struct node_artifacts *art = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*art));
+	struct build_options bo = {.jobs = a->jobs, .progress = isatty(2) ? stderr : NULL};
+	int ret = build_nodes(p, dir, &bo, art, d);
+	if (ret == 0)
+		ret = pack_dir(p, dir, art, a, d);
+	node_artifacts_free(art, p->n_nodes);
+	free(art);
+	return ret;
+}
+
+static int run_image(const char *image, const struct args *a, struct diags *d)
+{
+	struct run_opts o = {.timeout = a->timeout, .dry_run = a->dry_run};
+	int st = image_run(stdout, image, &o, d);
+	return st < 0 ? 1 : st;
+}
+
 static int run(const struct args *a, struct diags *d)
 {
+	if (a->cmd == CMD_INSPECT)
+		return image_inspect(stdout, a->manifest, d);
+	if (a->cmd == CMD_RUN && image_probe(a->manifest))
+		return run_image(a->manifest, a, d);
+
 	struct manifest m = {0};
 	struct platform pf = {0};
 	struct plan p = {0};
@@ -249,14 +358,27 @@ static int run(const struct args *a, struct diags *d)
 		free(dir);
 		break;
 	}
-	case CMD_MAIN: {
+	case CMD_PACK: {
+		char *dir = a->out ? xstrdup(a->out) : xasprintf("out/%s", p.name);
+		ret = pack_dir(&p, dir, NULL, a, d) < 0;
+		free(dir);
+		break;
+	}
+	case CMD_MAIN:
+	case CMD_RUN: {
 		char *dir = a->out ? xstrdup(a->out) : xasprintf("out/%s", p.name);
 		/* everything that can be checked is checked before anything is written */
-		ret = dts_split_check(&p, d) < 0 || write_layout(dir, &p, d) < 0 || dts_split_write(&p, dir, d) < 0;
-		if (!ret) {
+		ret = dts_split_check(&p, d) < 0 || write_layout(dir, &p, d) < 0 || dts_split_write(&p, dir, d) < 0 ||
+		      build_and_pack(&p, dir, a, d) < 0;
+		if (!ret && a->cmd == CMD_MAIN) {
 			report_text(stdout, &p);
-			printf("\nwritten to %s: layout.{txt,json,svg}, node*/kernel.dtb, kernel.dts, kernel-overlay.dts\n",
-			       dir);
+			printf("\nwritten to %s: layout.{txt,json,svg}, node*/kernel.dtb, kernel.dts, kernel-overlay.dts,\n"
+			       "%s, %s, %s\n", dir, PACK_ELF, PACK_BIN, PACK_CPIO);
+		}
+		if (!ret && a->cmd == CMD_RUN) {
+			char *image = xasprintf("%s/%s", dir, PACK_ELF);
+			ret = run_image(image, a, d);
+			free(image);
 		}
 		free(dir);
 		break;

@@ -46,15 +46,20 @@ expect 0 '^written to .*layout' out -- "$hello" -o "$work/o"
 for f in layout.txt layout.json layout.svg; do
 	[ -s "$work/o/$f" ] || { echo "FAIL: main job did not write $f"; fail=$((fail + 1)); }
 done
-for f in node0/kernel.dtb node0/kernel.dts node0/kernel-overlay.dts node1/kernel.dtb; do
+for f in node0/kernel.dtb node0/kernel.dts node0/kernel-overlay.dts node1/kernel.dtb node1/Kernel.1.elf \
+	node1/capdl.1.img elfloader.elf elfloader.bin; do
 	[ -s "$work/o/$f" ] || { echo "FAIL: main job did not write $f"; fail=$((fail + 1)); }
 done
-[ "$(ls "$work/o" | tr '\n' ' ')" = "layout.json layout.svg layout.txt node0 node1 " ] ||
+[ "$(ls "$work/o" | tr '\n' ' ')" = "build elfloader.bin elfloader.elf layout.json layout.svg layout.txt node0 node1 payload.cpio " ] ||
 	{ echo "FAIL: stray files in the output: $(ls "$work/o")"; fail=$((fail + 1)); }
 expect 0 'device trees written to' out -- split "$hello" -o "$work/s"
 cmp -s "$work/s/node1/kernel.dtb" "$work/o/node1/kernel.dtb" ||
 	{ echo "FAIL: 'mkimg split' and the main job wrote different trees"; fail=$((fail + 1)); }
 expect 0 '^  split ' out -- --help
+expect 0 '^  run ' out -- --help
+expect 0 '^  inspect ' out -- --help
+expect 0 '^  pack ' out -- --help
+expect 2 "bad job count '0'" err -- "$hello" -j 0
 "$mkimg" plan --format json "$hello" | cmp -s - "$work/o/layout.json" ||
 	{ echo "FAIL: layout.json differs from 'mkimg plan --format json'"; fail=$((fail + 1)); }
 # Same inputs, same bytes, from another working directory.

@@ -1,0 +1,644 @@
+/* build.c - see build.h.
+ *
+ * The shape: collect one job per artifact to build, check its inputs,
+ * write its script and the Ninja file (each only when its text changes, so
+ * that Ninja and the scripts see stable timestamps), run Ninja, and turn
+ * what the scripts append to OUT/build/progress ("start N what",
+ * "done N what built|uptodate", "fail N what") into progress lines and
+ * errors.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include "build.h"
+
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MKIMG_DATA_DIR
+#define MKIMG_DATA_DIR NULL
+#endif
+
+extern char **environ;
+
+/* A growable string. */
+struct sb {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_add(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_add(struct sb *b, const char *fmt, ...)
+{
+	va_list ap, aq;
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (b->len + (size_t)n + 1 > b->cap) {
+		b->cap = (b->len + (size_t)n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, aq);
+	va_end(aq);
+	b->len += (size_t)n;
+}
+
+/* One word for sh: 'it'\''s' */
+static void sb_sh(struct sb *b, const char *s)
+{
+	sb_add(b, "'");
+	for (; *s; s++)
+		sb_add(b, *s == '\'' ? "'\\''" : "%c", *s);
+	sb_add(b, "'");
+}
+
+/* A path in a Ninja build line: $ escapes space, colon and itself. */
+static void sb_ninja(struct sb *b, const char *s)
+{
+	for (; *s; s++)
+		sb_add(b, (*s == ' ' || *s == ':' || *s == '$') ? "$%c" : "%c", *s);
+}
+
+enum what { KERNEL, ROOTSERVER };
+static const char *const what_name[] = {"kernel", "rootserver"};
+/* What the inner build makes, and the name the result gets beside the
+ * node's tree (the payload's member names, after the talk). */
+static const char *const made_name[] = {"kernel.elf", "rootserver.elf"};
+static const char *const out_fmt[] = {"Kernel.%u.elf", "capdl.%u.img"};
+
+struct job {
+	const struct plan_node *n;
+	size_t index;                   /* in plan order */
+	enum what what;
+	const struct mf_artifact *a;
+	char *src, *dir, *script, *log, *out; /* absolute */
+	char *stable;                   /* the node's tree as the project sees it */
+	char *shown_log;                /* as the user named the output folder */
+	double started;
+};
+
+struct ctx {
+	const struct plan *p;
+	const struct build_options *o;
+	const char *data, *cmake, *ninja;
+	char *out, *shown;              /* absolute, and as given */
+	struct job *jobs;
+	size_t n_jobs;
+	unsigned jobs_max;
+	long progress_off;
+	struct diags *d;
+};
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Write `len` bytes to `path` unless it already holds exactly them. */
+static int write_if_changed(const char *path, const void *text, size_t len, struct diags *d)
+{
+	FILE *f = fopen(path, "rb");
+	if (f) {
+		char *old = xmalloc(len + 1);
+		size_t got = fread(old, 1, len + 1, f);
+		bool same = got == len && !memcmp(old, text, len);
+		free(old);
+		fclose(f);
+		if (same)
+			return 0;
+	}
+	struct output o = {0};
+	struct mk_loc loc = {.file = path};
+	if (!(f = output_open(&o, path))) {
+		diag_error(d, &loc, NULL, "cannot create '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	fwrite(text, 1, len, f);
+	return output_commit(&o, d);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static char *node_file(const struct ctx *c, unsigned id, const char *name)
+{
+	return xasprintf("%s/node%u/%s", c->out, id, name);
+}
+
+static bool has_option(const struct mf_artifact *a, const char *key)
+{
+	for (size_t i = 0; i < a->n_options; i++)
+		if (!strcmp(a->options[i].key, key))
+			return true;
+	return false;
+}
+
+static const char *option(const struct mf_artifact *a, const char *key, const char *dflt)
+{
+	for (size_t i = 0; i < a->n_options; i++)
+		if (!strcmp(a->options[i].key, key))
+			return a->options[i].value;
+	return dflt;
+}
+
+/* -DKEY=VALUE, unless the manifest's options name KEY themselves. */
+static void define(struct sb *b, const struct mf_artifact *a, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void define(struct sb *b, const struct mf_artifact *a, const char *key, const char *fmt, ...)
+{
+	if (has_option(a, key))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *v = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(v, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	char *arg = xasprintf("-D%s=%s", key, v);
+	sb_add(b, " \\\n\t\t");
+	sb_sh(b, arg);
+	free(arg);
+	free(v);
+}
+
+/* The node's values for a generic CMake project (see build.h). */
+static void cmake_defines(struct sb *b, const struct ctx *c, const struct job *j)
+{
+	const struct plan_node *n = j->n;
+	const struct mf_artifact *a = j->a;
+	struct sb list = {0};
+	char *dtb = xasprintf("%s/kernel.dtb", j->stable), *dts = xasprintf("%s/kernel.dts", j->stable);
+	char *ovl = xasprintf("%s/kernel-overlay.dts", j->stable);
+
+	define(b, a, "CMAKE_TOOLCHAIN_FILE", "%s/cmake/aarch64-toolchain.cmake", c->data);
+	define(b, a, "MKIMG_DATA_DIR", "%s", c->data);
+	define(b, a, "MKIMG_NODE_ID", "%u", n->id);
+	define(b, a, "MKIMG_NODE_INDEX", "%zu", j->index);
+	define(b, a, "MKIMG_NODE_COUNT", "%zu", c->p->n_nodes);
+	define(b, a, "MKIMG_NODE_DTB", "%s", dtb);
+	define(b, a, "MKIMG_NODE_DTS", "%s", dts);
+	define(b, a, "MKIMG_NODE_OVERLAY", "%s", ovl);
+	if (n->n_memory) {
+		define(b, a, "MKIMG_RAM_BASE", "0x%" PRIx64, n->memory[0].base);
+		define(b, a, "MKIMG_RAM_SIZE", "0x%" PRIx64, n->memory[0].size);
+	}
+	sb_add(&list, "%s", "");
+	for (size_t i = 0; i < n->n_memory; i++)
+		sb_add(&list, "%s0x%" PRIx64 ":0x%" PRIx64, i ? ";" : "", n->memory[i].base, n->memory[i].size);
+	define(b, a, "MKIMG_RAM", "%s", list.s);
+	list.len = 0;
+	sb_add(&list, "%s", "");
+	for (size_t i = 0; i < n->n_sgis; i++)
+		sb_add(&list, "%s%u:%u:%u", i ? ";" : "", n->sgis[i].sgi, n->sgis[i].from, n->sgis[i].to);
+	define(b, a, "MKIMG_CHANNELS", "%s", list.s);
+	list.len = 0;
+	sb_add(&list, "%s", "");
+	for (size_t i = 0; i < n->n_pools; i++) {
+		const struct plan_pool *pool = &c->p->pools[n->pools[i]];
+		sb_add(&list, "%s%s:0x%" PRIx64 ":0x%" PRIx64, i ? ";" : "", pool->name, pool->r.base, pool->r.size);
+	}
+	define(b, a, "MKIMG_POOLS", "%s", list.s);
+	free(list.s);
+	free(dtb), free(dts), free(ovl);
+}
+
+/* seL4's own build (see build.h). */
+static void sel4_defines(struct sb *b, const struct ctx *c, const struct job *j)
+{
+	const struct mf_artifact *a = j->a;
+	const char *platform = option(a, "KernelPlatform", "qemu-arm-virt");
+	char *ovl = xasprintf("%s/kernel-overlay.dts", j->stable);
+
+	define(b, a, "CMAKE_TOOLCHAIN_FILE", "%s/gcc.cmake", j->src);
+	define(b, a, "CROSS_COMPILER_PREFIX", "%s", "aarch64-linux-gnu-");
+	define(b, a, "KernelPlatform", "%s", platform);
+	define(b, a, "KernelSel4Arch", "%s", "aarch64");
+	if (!has_option(a, "KernelCustomDTS"))
+		define(b, a, "KernelCustomDTSOverlay", "%s", ovl);
+	if (!strcmp(platform, "qemu-arm-virt")) {
+		define(b, a, "QEMU_DTB", "%s/build/board.dtb", c->out);
+		define(b, a, "QEMU_GIC_VERSION", "%u", c->p->pf->gic.version ? c->p->pf->gic.version : 2);
+	}
+	free(ovl);
+}
+
+/* What every script does once its variables and configure() are set. */
+static const char script_tail[] =
+	"# The project sees the node's tree in $stable, copied only when it changed:\n"
+	"# mkimg writes $tree anew on every run.\n"
+	"sync_tree() {\n"
+	"\tmkdir -p \"$stable\" || return 1\n"
+	"\tfor f in kernel.dtb kernel.dts kernel-overlay.dts; do\n"
+	"\t\t[ -f \"$tree/$f\" ] || continue\n"
+	"\t\tcmp -s \"$tree/$f\" \"$stable/$f\" || cp \"$tree/$f\" \"$stable/$f\" || return 1\n"
+	"\tdone\n"
+	"}\n\n"
+	"# Configure again when this script (the configuration) or the node's tree\n"
+	"# changed since the last configure.\n"
+	"needs_configure() {\n"
+	"\t[ -f \"$dir/CMakeCache.txt\" ] && [ -f \"$dir/mkimg-configured\" ] &&\n"
+	"\t\tcmp -s \"$0\" \"$dir/mkimg-configured\" || return 0\n"
+	"\tfor f in \"$stable\"/*; do\n"
+	"\t\t[ \"$f\" -nt \"$dir/mkimg-configured\" ] && return 0\n"
+	"\tdone\n"
+	"\treturn 1\n"
+	"}\n\n"
+	"build() {\n"
+	"\tsync_tree || return 1\n"
+	"\tif needs_configure; then configure && cp \"$0\" \"$dir/mkimg-configured\" || return 1; fi\n"
+	"\t\"$cmake\" --build \"$dir\" --parallel \"$jobs\" ${target:+--target \"$target\"} || return 1\n"
+	"\t[ -f \"$made\" ] || { echo \"mkimg: the build made no '$made'\"; return 1; }\n"
+	"\t# Copied only when it changed, so its timestamp says when it last did.\n"
+	"\tcmp -s \"$made\" \"$out\" || { cp \"$made\" \"$out.tmp\" && mv \"$out.tmp\" \"$out\"; }\n"
+	"}\n\n"
+	"# Events for mkimg, which reads them as they come.\n"
+	"echo \"start $id $what\" >>\"$progress\"\n"
+	"if build >\"$log\" 2>&1; then\n"
+	"\tif grep -q '^ninja: no work to do' \"$log\"; then r=uptodate; else r=built; fi\n"
+	"\techo \"done $id $what $r\" >>\"$progress\"\n"
+	"else\n"
+	"\techo \"fail $id $what\" >>\"$progress\"\n"
+	"\texit 1\n"
+	"fi\n";
+
+static void sb_var(struct sb *b, const char *name, const char *value)
+{
+	sb_add(b, "%s=", name);
+	sb_sh(b, value);
+	sb_add(b, "\n");
+}
+
+static char *script_text(const struct ctx *c, const struct job *j)
+{
+	struct sb b = {0};
+	bool sel4 = !strcmp(j->a->build.s, "sel4");
+	char id[16], *tree = xasprintf("%s/node%u", c->out, j->n->id);
+	char *made = xasprintf("%s/%s", j->dir, made_name[j->what]);
+	char *progress = xasprintf("%s/build/progress", c->out);
+
+	snprintf(id, sizeof(id), "%u", j->n->id);
+	sb_add(&b, "#!/bin/sh\n# Generated by mkimg: build node %s's %s (build: %s) in its own folder.\n"
+		   "# Everything it prints goes to its log. Run it again by hand to see a failure anew.\nset -u\n",
+	       id, what_name[j->what], j->a->build.s);
+	sb_var(&b, "id", id), sb_var(&b, "what", what_name[j->what]);
+	sb_var(&b, "src", j->src), sb_var(&b, "dir", j->dir), sb_var(&b, "tree", tree);
+	sb_var(&b, "stable", j->stable);
+	sb_var(&b, "made", made), sb_var(&b, "out", j->out), sb_var(&b, "log", j->log);
+	sb_var(&b, "progress", progress), sb_var(&b, "cmake", c->cmake);
+	sb_var(&b, "target", sel4 ? "kernel.elf" : "");
+	/* Not part of the configuration: another -j must not configure anew. */
+	sb_add(&b, "jobs=${1:-1}\n");
+	sb_add(&b, "\n# A changed configuration starts from a fresh cache.\nconfigure() {\n"
+		   "\t[ -f \"$dir/mkimg-configured\" ] && cmp -s \"$0\" \"$dir/mkimg-configured\" ||"
+		   " rm -f \"$dir/CMakeCache.txt\"\n\t\"$cmake\" -S \"$src\" -B \"$dir\" -G Ninja");
+	if (sel4)
+		sel4_defines(&b, c, j);
+	else
+		cmake_defines(&b, c, j);
+	for (size_t i = 0; i < j->a->n_options; i++) {
+		char *arg = xasprintf("-D%s=%s", j->a->options[i].key, j->a->options[i].value);
+		sb_add(&b, " \\\n\t\t");
+		sb_sh(&b, arg);
+		free(arg);
+	}
+	sb_add(&b, "\n}\n\n%s", script_tail);
+	free(tree), free(made), free(progress);
+	return b.s;
+}
+
+static char *ninja_text(const struct ctx *c)
+{
+	struct sb b = {0};
+	sb_add(&b, "# Generated by mkimg: one edge per node artifact. `ninja -f` this file to run them again.\n"
+		   "ninja_required_version = 1.3\nbuilddir = ");
+	sb_ninja(&b, c->out);
+	sb_add(&b, "/build\n# Jobs for each inner build.\njobs = %u\n\n"
+		   "# Each edge always runs; it is cheap when its node has nothing to do.\n"
+		   "rule node\n  command = sh $script $jobs\n  description = node $id $what\n  restat = 1\n\n"
+		   "build always: phony\n\n", c->jobs_max);
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		const struct job *j = &c->jobs[i];
+		sb_add(&b, "build ");
+		sb_ninja(&b, j->out);
+		sb_add(&b, ": node ");
+		sb_ninja(&b, j->script);
+		sb_add(&b, " | always\n  script = ");
+		sb_ninja(&b, j->script);
+		sb_add(&b, "\n  id = %u\n  what = %s\n", j->n->id, what_name[j->what]);
+	}
+	return b.s;
+}
+
+/* Check a build section's inputs and add its job. */
+static void add_job(struct ctx *c, size_t index, enum what what, const struct mf_artifact *a)
+{
+	const struct plan_node *n = &c->p->nodes[index];
+	char real[PATH_MAX];
+	if (what == ROOTSERVER && a->build.s && !strcmp(a->build.s, "sel4")) {
+		diag_error(c->d, &a->build.loc, NULL, "node %u: 'build: sel4' builds a kernel, not a rootserver; "
+			   "use 'build: cmake'", n->id);
+		return;
+	}
+	if (!a->source.s || !realpath(a->source.s, real) || !is_dir(real)) {
+		diag_error(c->d, &a->source.loc, NULL, "node %u: %s source '%s' is not a folder", n->id,
+			   what_name[what], a->source.s ? a->source.s : "");
+		return;
+	}
+	char *dtb = node_file(c, n->id, "kernel.dtb");
+	if (!is_file(dtb)) {
+		diag_error(c->d, &a->loc, NULL, "node %u: '%s' is missing: dts-split writes the node's tree first",
+			   n->id, dtb);
+		free(dtb);
+		return;
+	}
+	free(dtb);
+	struct job *j = VEC_PUSH(c->jobs, c->n_jobs);
+	char *name = xasprintf(out_fmt[what], n->id);
+	*j = (struct job){
+		.n = n, .index = index, .what = what, .a = a, .src = xstrdup(real),
+		.dir = xasprintf("%s/build/node%u/%s", c->out, n->id, what_name[what]),
+		.script = xasprintf("%s/build/node%u/%s.sh", c->out, n->id, what_name[what]),
+		.log = xasprintf("%s/build/node%u/%s.log", c->out, n->id, what_name[what]),
+		.stable = xasprintf("%s/build/node%u/%s-tree", c->out, n->id, what_name[what]),
+		.out = node_file(c, n->id, name),
+		.shown_log = xasprintf("%s/build/node%u/%s.log", c->shown, n->id, what_name[what]),
+	};
+	free(name);
+}
+
+/* A file artifact is used as it is; it must exist. */
+static char *file_artifact(struct ctx *c, const struct plan_node *n, enum what what, const struct mf_artifact *a)
+{
+	struct stat st = {0};
+	if (stat(a->path.s, &st) < 0 || !S_ISREG(st.st_mode)) {
+		diag_error(c->d, &a->path.loc, NULL, "node %u: %s '%s': %s", n->id, what_name[what], a->path.s,
+			   S_ISDIR(st.st_mode) ? "is a folder" : strerror(errno));
+		return NULL;
+	}
+	return xstrdup(a->path.s);
+}
+
+static void collect(struct ctx *c, struct node_artifacts *out)
+{
+	for (size_t i = 0; i < c->p->n_nodes; i++) {
+		const struct plan_node *n = &c->p->nodes[i];
+		const struct mf_artifact *arts[] = {&n->mf->kernel, &n->mf->rootserver};
+		char **paths[] = {&out[i].kernel, &out[i].rootserver};
+		out[i].id = n->id;
+		for (enum what w = KERNEL; w <= ROOTSERVER; w++) {
+			if (arts[w]->kind == MF_ART_FILE)
+				*paths[w] = file_artifact(c, n, w, arts[w]);
+			else if (arts[w]->kind == MF_ART_BUILD)
+				add_job(c, i, w, arts[w]);
+		}
+	}
+}
+
+/* Folders, scripts, the board's tree for seL4, the Ninja file. */
+static int prepare(struct ctx *c)
+{
+	bool sel4 = false;
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		struct job *j = &c->jobs[i];
+		sel4 |= !strcmp(j->a->build.s, "sel4");
+		if (make_dirs(j->dir) < 0) {
+			struct mk_loc loc = {.file = j->dir};
+			diag_error(c->d, &loc, NULL, "cannot create '%s': %s", j->dir, strerror(errno));
+			return -1;
+		}
+		char *text = script_text(c, j);
+		int r = write_if_changed(j->script, text, strlen(text), c->d);
+		free(text);
+		if (r < 0)
+			return -1;
+	}
+	char *path = xasprintf("%s/build/board.dtb", c->out);
+	int r = sel4 ? write_if_changed(path, c->p->pf->fdt, c->p->pf->fdt_size, c->d) : 0;
+	free(path);
+	if (r < 0)
+		return -1;
+	char *text = ninja_text(c);
+	path = xasprintf("%s/build/build.ninja", c->out);
+	r = write_if_changed(path, text, strlen(text), c->d);
+	free(text);
+	free(path);
+	path = xasprintf("%s/build/progress", c->out);
+	FILE *f = fopen(path, "w"); /* this run's events only */
+	if (f)
+		fclose(f);
+	free(path);
+	return r;
+}
+
+static struct job *find_job(struct ctx *c, unsigned id, const char *what)
+{
+	for (size_t i = 0; i < c->n_jobs; i++)
+		if (c->jobs[i].n->id == id && !strcmp(what_name[c->jobs[i].what], what))
+			return &c->jobs[i];
+	return NULL;
+}
+
+/* The first line of a failed build's log that reports an error (gcc's
+ * "error:", CMake's "CMake Error"), as a hint. */
+static void note_first_error(struct ctx *c, const struct job *j)
+{
+	FILE *f = fopen(j->log, "r");
+	char line[512];
+	struct mk_loc loc = {.file = j->shown_log};
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "error:") && !strstr(line, "Error:") && !strstr(line, "CMake Error"))
+			continue;
+		line[strcspn(line, "\r\n")] = '\0';
+		diag_add(c->d, DIAG_NOTE, &loc, NULL, "%s", line);
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* One event line from a script. */
+static void event(struct ctx *c, const char *line)
+{
+	char kind[8], what[16], result[16] = "";
+	unsigned id;
+	if (sscanf(line, "%7s %u %15s %15s", kind, &id, what, result) < 3)
+		return;
+	struct job *j = find_job(c, id, what);
+	FILE *f = c->o->progress;
+	if (!j)
+		return;
+	if (!strcmp(kind, "start")) {
+		j->started = now();
+		if (f)
+			fprintf(f, "build: node %u %s: started\n", id, what);
+	} else if (!strcmp(kind, "done")) {
+		if (f && !strcmp(result, "uptodate"))
+			fprintf(f, "build: node %u %s: up to date\n", id, what);
+		else if (f)
+			fprintf(f, "build: node %u %s: built (%.1f s)\n", id, what, now() - j->started);
+	} else if (!strcmp(kind, "fail")) {
+		if (f)
+			fprintf(f, "build: node %u %s: FAILED, see %s\n", id, what, j->shown_log);
+		diag_error(c->d, &j->a->loc, NULL, "node %u: the %s build failed; its log is '%s'", id, what,
+			   j->shown_log);
+		note_first_error(c, j);
+	}
+	if (f)
+		fflush(f);
+}
+
+/* Read the events appended since the last call. */
+static void read_events(struct ctx *c)
+{
+	char *path = xasprintf("%s/build/progress", c->out);
+	FILE *f = fopen(path, "r");
+	char line[256];
+	free(path);
+	if (!f)
+		return;
+	fseek(f, c->progress_off, SEEK_SET);
+	while (fgets(line, sizeof(line), f) && strchr(line, '\n')) {
+		c->progress_off = ftell(f);
+		event(c, line);
+	}
+	fclose(f);
+}
+
+/* Run Ninja, its own output into OUT/build/ninja.log, reading events as
+ * they come. Returns Ninja's exit status, or -1 if it could not start. */
+static int run_ninja(struct ctx *c)
+{
+	char *file = xasprintf("%s/build/build.ninja", c->out), *log = xasprintf("%s/build/ninja.log", c->out);
+	char jobs[16];
+	snprintf(jobs, sizeof(jobs), "%u", c->jobs_max);
+	char *argv[] = {(char *)c->ninja, "-f", file, "-j", jobs, NULL};
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status = -1;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	int err = posix_spawnp(&pid, c->ninja, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err) {
+		diag_error(c->d, NULL, NULL, "cannot run '%s': %s", c->ninja, strerror(err));
+	} else {
+		int st;
+		pid_t r;
+		struct timespec tick = {0, 50 * 1000 * 1000};
+		while ((r = waitpid(pid, &st, WNOHANG)) == 0 || (r < 0 && errno == EINTR)) {
+			read_events(c);
+			nanosleep(&tick, NULL);
+		}
+		read_events(c);
+		status = r == pid && WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	}
+	free(file);
+	free(log);
+	return status;
+}
+
+static void free_jobs(struct ctx *c)
+{
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		struct job *j = &c->jobs[i];
+		free(j->src), free(j->dir), free(j->script), free(j->log), free(j->out), free(j->shown_log);
+		free(j->stable);
+	}
+	free(c->jobs);
+}
+
+static unsigned default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+/* The absolute form of `dir`, which is created if need be. */
+static char *absolute_dir(const char *dir, struct diags *d)
+{
+	char real[PATH_MAX];
+	struct mk_loc loc = {.file = dir};
+	if (make_dirs(dir) < 0 || !realpath(dir, real)) {
+		diag_error(d, &loc, NULL, "cannot create '%s': %s", dir, strerror(errno));
+		return NULL;
+	}
+	return xstrdup(real);
+}
+
+int build_nodes(const struct plan *p, const char *outdir, const struct build_options *o,
+		struct node_artifacts *out, struct diags *d)
+{
+	static const struct build_options none = {0};
+	struct ctx c = {.p = p, .o = o ? o : &none, .shown = (char *)outdir, .d = d};
+	unsigned errors = d->errors;
+	int ret = -1;
+
+	c.data = c.o->data_dir ? c.o->data_dir : MKIMG_DATA_DIR;
+	c.cmake = c.o->cmake ? c.o->cmake : "cmake";
+	c.ninja = c.o->ninja ? c.o->ninja : "ninja";
+	c.jobs_max = c.o->jobs ? c.o->jobs : default_jobs();
+	memset(out, 0, p->n_nodes * sizeof(*out));
+	if (!c.data) {
+		diag_error(d, NULL, NULL, "mkimg was built without MKIMG_DATA_DIR: cannot find its toolchain file");
+		return -1;
+	}
+	if (!(c.out = absolute_dir(outdir, d)))
+		return -1;
+	collect(&c, out);
+	if (d->errors > errors)
+		goto done;
+	ret = 0;
+	if (c.n_jobs == 0)
+		goto done;
+	ret = -1;
+	if (prepare(&c) < 0)
+		goto done;
+	int status = run_ninja(&c);
+	if (status != 0 && d->errors == errors && status >= 0)
+		diag_error(d, NULL, NULL, "the node builds failed; see '%s/build/ninja.log'", outdir);
+	if (status != 0)
+		goto done;
+	for (size_t i = 0; i < c.n_jobs; i++) {
+		const struct job *j = &c.jobs[i];
+		char **slot = j->what == KERNEL ? &out[j->index].kernel : &out[j->index].rootserver;
+		*slot = xstrdup(j->out);
+	}
+	ret = 0;
+done:
+	free_jobs(&c);
+	free(c.out);
+	return ret;
+}
+
+void node_artifacts_free(struct node_artifacts *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].kernel);
+		free(a[i].rootserver);
+		a[i].kernel = a[i].rootserver = NULL;
+	}
+}

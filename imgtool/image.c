@@ -1,0 +1,455 @@
+/* image.c - see image.h. */
+#include "image.h"
+
+#include "bootplan.h"
+#include "sha256.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CPIO_HEADER 110
+#define CPIO_ALIGN(n) (((n) + 3) & ~(uint64_t)3)
+#define PLAN_OFFSET CPIO_ALIGN(CPIO_HEADER + sizeof(BP_MEMBER))
+
+int read_file(const char *path, uint8_t **buf, size_t *size, struct diags *d)
+{
+	struct mk_loc loc = {.file = path};
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag_error(d, &loc, NULL, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	size_t n = 0, cap = fstat(fileno(f), &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 16;
+	uint8_t *b = xmalloc(cap);
+	for (;;) {
+		n += fread(b + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		b = xrealloc(b, cap *= 2);
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		diag_error(d, &loc, NULL, "cannot read '%s': %s", path, strerror(errno));
+		free(b);
+		return -1;
+	}
+	*buf = b;
+	*size = n;
+	return 0;
+}
+
+bool image_probe(const char *path)
+{
+	uint8_t head[LDR_HDR_BYTES] = {0};
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	size_t n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	uint64_t magic;
+	memcpy(&magic, head + LDR_HDR_MAGIC, 8);
+	return (n >= SELFMAG && !memcmp(head, ELFMAG, SELFMAG)) || (n == sizeof(head) && magic == LDR_MAGIC);
+}
+
+static int bad_image(struct diags *d, const char *path, const char *msg)
+{
+	struct mk_loc loc = {.file = path};
+	diag_error(d, &loc, "image", "%s", msg);
+	return -1;
+}
+
+/* The image inside elfloader.elf: its one PT_LOAD with file bytes. */
+static int elf_image(struct image *im, struct diags *d)
+{
+	Elf64_Ehdr eh;
+	if (im->file_size < sizeof(eh))
+		return bad_image(d, im->path, "truncated ELF header");
+	memcpy(&eh, im->file, sizeof(eh));
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_AARCH64 || eh.e_phentsize != sizeof(Elf64_Phdr))
+		return bad_image(d, im->path, "not a 64-bit AArch64 ELF image");
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		uint64_t at = eh.e_phoff + (uint64_t)i * sizeof(ph);
+		if (at > im->file_size || im->file_size - at < sizeof(ph))
+			return bad_image(d, im->path, "truncated program headers");
+		memcpy(&ph, im->file + at, sizeof(ph));
+		if (ph.p_type != PT_LOAD || ph.p_filesz == 0)
+			continue;
+		if (ph.p_offset > im->file_size || ph.p_filesz > im->file_size - ph.p_offset)
+			return bad_image(d, im->path, "its segment lies outside the file");
+		im->bytes = im->file + ph.p_offset;
+		im->size = ph.p_filesz;
+		im->base = ph.p_paddr;
+		return 0;
+	}
+	return bad_image(d, im->path, "no loadable segment");
+}
+
+static const void *plan_array(const struct bp_header *h, uint32_t off, uint32_t count, size_t elem)
+{
+	return off % 8 || off > h->size || count > (h->size - off) / elem ? NULL : (const uint8_t *)h + off;
+}
+
+int image_open(struct image *im, const char *path, struct diags *d)
+{
+	*im = (struct image){.path = xstrdup(path)};
+	if (read_file(path, &im->file, &im->file_size, d) < 0)
+		return -1;
+	im->elf = im->file_size >= SELFMAG && !memcmp(im->file, ELFMAG, SELFMAG);
+	if (im->elf) {
+		if (elf_image(im, d) < 0)
+			return -1;
+	} else {
+		im->bytes = im->file;
+		im->size = im->file_size;
+	}
+	uint64_t magic = 0;
+	if (im->size >= LDR_HDR_BYTES) {
+		memcpy(&magic, im->bytes + LDR_HDR_MAGIC, 8);
+		memcpy(&im->loader_size, im->bytes + LDR_HDR_SIZE, 8);
+	}
+	if (magic != LDR_MAGIC)
+		return bad_image(d, path, "no mkimg loader at the image's first byte");
+	if (im->loader_size > im->size || im->size - im->loader_size < PLAN_OFFSET + sizeof(struct bp_header))
+		return bad_image(d, path, "no payload after the loader");
+	const uint8_t *cpio = im->bytes + im->loader_size;
+	if (memcmp(cpio, "070701", 6) || memcmp(cpio + CPIO_HEADER, BP_MEMBER, sizeof(BP_MEMBER)))
+		return bad_image(d, path, "the payload does not start with the boot plan");
+	const struct bp_header *h = (const void *)(cpio + PLAN_OFFSET);
+	if (h->magic != BP_MAGIC)
+		return bad_image(d, path, "the boot plan has a bad magic");
+	if (h->version != BP_VERSION) {
+		struct mk_loc loc = {.file = path};
+		diag_error(d, &loc, "image", "boot plan version %u; this mkimg reads version %u", h->version, BP_VERSION);
+		return -1;
+	}
+	if (h->size < sizeof(*h) || h->size > im->size - im->loader_size - PLAN_OFFSET ||
+	    !plan_array(h, h->members_off, h->members_count, sizeof(struct bp_member)) ||
+	    !plan_array(h, h->nodes_off, h->nodes_count, sizeof(struct bp_node)) ||
+	    !plan_array(h, h->ops_off, h->ops_count, sizeof(struct bp_op)) ||
+	    !plan_array(h, h->maps_off, h->maps_count, sizeof(struct bp_map)))
+		return bad_image(d, path, "the boot plan's arrays lie outside it");
+	if (!im->elf)
+		im->base = h->image_base;
+	im->plan = h;
+	return 0;
+}
+
+void image_close(struct image *im)
+{
+	free(im->path);
+	free(im->file);
+	*im = (struct image){0};
+}
+
+static const struct bp_member *members(const struct bp_header *h)
+{
+	return (const void *)((const uint8_t *)h + h->members_off);
+}
+
+static const struct bp_node *nodes(const struct bp_header *h)
+{
+	return (const void *)((const uint8_t *)h + h->nodes_off);
+}
+
+static void plan_sum(const struct bp_header *h, uint8_t out[SHA256_BYTES])
+{
+	struct sha256 s;
+	sha256_init(&s);
+	sha256_update(&s, h, 32);
+	sha256_update(&s, (const uint8_t *)h + 64, h->size - 64);
+	sha256_final(&s, out);
+}
+
+static uint64_t hex8(const uint8_t *p)
+{
+	char s[9];
+	memcpy(s, p, 8);
+	s[8] = '\0';
+	char *end;
+	uint64_t v = strtoull(s, &end, 16);
+	return *end ? ~0ull : v;
+}
+
+/* The CPIO archive and the plan must agree member by member. */
+static void verify_cpio(const struct image *im, struct diags *d)
+{
+	const struct bp_header *h = im->plan;
+	const struct bp_member *m = members(h);
+	struct mk_loc loc = {.file = im->path};
+	uint64_t at = im->loader_size;
+	for (uint32_t i = 0; i <= h->members_count + 1; i++) {
+		if (at > im->size || im->size - at < CPIO_HEADER || memcmp(im->bytes + at, "070701", 6)) {
+			diag_error(d, &loc, "image", "payload: CPIO header %u is missing or damaged", i);
+			return;
+		}
+		uint64_t size = hex8(im->bytes + at + 6 + 8 * 6), namesize = hex8(im->bytes + at + 6 + 8 * 11);
+		const char *name = (const char *)im->bytes + at + CPIO_HEADER;
+		uint64_t data = CPIO_ALIGN(at + CPIO_HEADER + namesize);
+		if (namesize == 0 || namesize > 256 || data > im->size || size > im->size - data ||
+		    name[namesize - 1] != '\0') {
+			diag_error(d, &loc, "image", "payload: CPIO header %u is damaged", i);
+			return;
+		}
+		if (i == h->members_count + 1) {
+			if (strcmp(name, "TRAILER!!!"))
+				diag_error(d, &loc, "image", "payload: '%s' where the CPIO trailer should be", name);
+			return;
+		}
+		const char *want = i == 0 ? BP_MEMBER : m[i - 1].name;
+		uint64_t want_size = i == 0 ? h->size : m[i - 1].size, want_at = i == 0 ? data : m[i - 1].offset;
+		if (strncmp(name, want, 32) || size < want_size || data != want_at)
+			diag_error(d, &loc, "image", "payload: CPIO member %u is '%s' (%" PRIu64 " bytes at 0x%" PRIx64
+				   "), the plan says '%.32s' (%" PRIu64 " bytes at 0x%" PRIx64 ")",
+				   i, name, size, data, want, want_size, want_at);
+		at = CPIO_ALIGN(data + size);
+	}
+}
+
+int image_verify(const struct image *im, struct diags *d)
+{
+	const struct bp_header *h = im->plan;
+	struct mk_loc loc = {.file = im->path};
+	unsigned errors = d->errors;
+	uint8_t sum[SHA256_BYTES];
+	plan_sum(h, sum);
+	bool plan_ok = !memcmp(sum, h->sha256, SHA256_BYTES);
+	if (!plan_ok)
+		diag_error(d, &loc, "image", "boot plan: SHA-256 mismatch: the image is damaged");
+	const struct bp_member *m = members(h);
+	for (uint32_t i = 0; i < h->members_count; i++) {
+		if (m[i].offset > im->size || m[i].size > im->size - m[i].offset) {
+			diag_error(d, &loc, "image", "%.32s lies outside the image", m[i].name);
+			continue;
+		}
+		sha256(im->bytes + m[i].offset, m[i].size, sum);
+		if (memcmp(sum, m[i].sha256, SHA256_BYTES))
+			diag_error(d, &loc, "image", "%.32s: SHA-256 mismatch: the payload is damaged", m[i].name);
+	}
+	if (h->image_size != im->size || h->image_base != im->base)
+		diag_error(d, &loc, "image", "the plan expects %" PRIu64 " bytes at 0x%" PRIx64 ", the image has %zu at 0x%" PRIx64,
+			   h->image_size, h->image_base, im->size, im->base);
+	if (plan_ok) /* a damaged plan's names and offsets mean nothing */
+		verify_cpio(im, d);
+	return d->errors == errors ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- inspect */
+
+static void put_sum(FILE *f, const uint8_t s[SHA256_BYTES])
+{
+	for (int i = 0; i < SHA256_BYTES; i++)
+		fprintf(f, "%02x", s[i]);
+}
+
+static const char *start_name(const struct bp_header *h, const struct bp_node *n)
+{
+	if (n->start == BP_START_SELF)
+		return "the loader's cpu";
+	if (n->start == BP_START_SPIN)
+		return "spin-table";
+	return h->psci == BP_PSCI_HVC ? "psci-hvc" : "psci-smc";
+}
+
+static void inspect_node(FILE *f, const struct bp_header *h, const struct bp_node *n)
+{
+	const struct bp_op *ops = (const void *)((const uint8_t *)h + h->ops_off);
+	const struct bp_member *m = members(h);
+	fprintf(f, "node %u: cpu %u (mpidr 0x%" PRIx64 ") via %s", n->id, n->cpu, n->mpidr, start_name(h, n));
+	if (n->start == BP_START_SPIN)
+		fprintf(f, " at 0x%" PRIx64, n->release_addr);
+	fprintf(f, ", RAM [0x%" PRIx64 ", 0x%" PRIx64 ")\n", n->ram_base, n->ram_end);
+	fprintf(f, "  kernel  [0x%" PRIx64 ", 0x%" PRIx64 ")  entry 0x%" PRIx64 " (EL%u)\n", n->kernel_base,
+		n->kernel_end, n->entry, n->el);
+	fprintf(f, "  dtb     [0x%" PRIx64 ", 0x%" PRIx64 ")\n", n->regs[4], n->regs[4] + n->regs[5]);
+	fprintf(f, "  user    [0x%" PRIx64 ", 0x%" PRIx64 ")  entry 0x%" PRIx64 "  pv_offset 0x%" PRIx64 "\n",
+		n->regs[0], n->regs[1], n->regs[3], n->regs[2]);
+	fprintf(f, "  x0..x5  0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n",
+		n->regs[0], n->regs[1], n->regs[2], n->regs[3], n->regs[4], n->regs[5]);
+	fprintf(f, "  tables  [0x%" PRIx64 ", 0x%" PRIx64 ")  ttbr0 0x%" PRIx64 " ttbr1 0x%" PRIx64 "\n", n->ttbr0,
+		n->tables_end, n->ttbr0, n->ttbr1);
+	for (uint32_t i = n->ops_first; i < n->ops_first + n->ops_count && i < h->ops_count; i++) {
+		const struct bp_op *op = &ops[i];
+		if (op->kind == BP_OP_COPY && op->member < h->members_count)
+			fprintf(f, "  copy    [0x%" PRIx64 ", 0x%" PRIx64 ")  from %.32s+0x%" PRIx64 "\n", op->dst,
+				op->dst + op->size, m[op->member].name, op->src);
+		else
+			fprintf(f, "  zero    [0x%" PRIx64 ", 0x%" PRIx64 ")\n", op->dst, op->dst + op->size);
+	}
+}
+
+static void inspect_print(FILE *f, const struct image *im)
+{
+	const struct bp_header *h = im->plan;
+	char s[32];
+	fprintf(f, "image %s: %s, %zu bytes at 0x%" PRIx64 " (loader %" PRIu64 ", payload %" PRIu64 ")\n", im->path,
+		im->elf ? "ELF" : "raw", im->size, im->base, im->loader_size, (uint64_t)im->size - im->loader_size);
+	fprintf(f, "plan '%.32s': boot plan version %u, %u bytes, sha256 ", h->name, h->version, h->size);
+	put_sum(f, h->sha256);
+	fprintf(f, "\nboard: %s%s, %u x %.24s, %s RAM at 0x%" PRIx64 ", GICv%u, PSCI %s, console 0x%" PRIx64 "\n",
+		h->machine[0] ? h->machine : "(not QEMU virt)", h->flags & BP_FLAG_VIRT ? " (virtualization=on)" : "",
+		h->cpus, h->cpu, fmt_size(s, h->ram_size), h->ram_base, h->gic_version,
+		h->psci == BP_PSCI_SMC ? "smc" : h->psci == BP_PSCI_HVC ? "hvc" : "none", h->console);
+	fprintf(f, "loader region [0x%" PRIx64 ", 0x%" PRIx64 "), copy-phase tables [0x%" PRIx64 ", 0x%" PRIx64 ")\n",
+		h->image_base, h->region_end, h->copy_tables, h->copy_tables_end);
+	fprintf(f, "payload:\n  %-14s %10u  at 0x%" PRIx64 "\n", BP_MEMBER, h->size,
+		(uint64_t)((const uint8_t *)h - im->bytes));
+	const struct bp_member *m = members(h);
+	for (uint32_t i = 0; i < h->members_count; i++) {
+		fprintf(f, "  %-14.32s %10" PRIu64 "  at 0x%" PRIx64 "  sha256 ", m[i].name, m[i].size, m[i].offset);
+		put_sum(f, m[i].sha256);
+		fputc('\n', f);
+	}
+	fprintf(f, "boot order:");
+	for (uint32_t i = 0; i < h->nodes_count; i++)
+		fprintf(f, "%s node %u", i ? "," : "", nodes(h)[i].id);
+	fputc('\n', f);
+	for (uint32_t i = 0; i < h->nodes_count; i++)
+		inspect_node(f, h, &nodes(h)[i]);
+}
+
+int image_inspect(FILE *f, const char *path, struct diags *d)
+{
+	struct image im;
+	int ret = 1;
+	if (image_open(&im, path, d) == 0) {
+		inspect_print(f, &im);
+		if (image_verify(&im, d) == 0) {
+			fprintf(f, "verified: the boot plan and %u members match their SHA-256\n", im.plan->members_count);
+			ret = 0;
+		}
+	}
+	image_close(&im);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- run */
+
+static void print_quoted(FILE *f, char *const *argv)
+{
+	for (int i = 0; argv[i]; i++) {
+		const char *a = argv[i];
+		bool plain = *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=,./:+@") == strlen(a);
+		fputs(i ? " " : "", f);
+		if (plain) {
+			fputs(a, f);
+			continue;
+		}
+		fputc('\'', f);
+		for (; *a; a++)
+			*a == '\'' ? fputs("'\\''", f) : fputc(*a, f);
+		fputc('\'', f);
+	}
+	fputc('\n', f);
+}
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Wait for QEMU; kill it at the deadline or when we are told to stop. */
+static int wait_qemu(pid_t pid, unsigned timeout)
+{
+	struct timespec t0, now, nap = {0, 20 * 1000 * 1000};
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	bool timed_out = false;
+	for (;;) {
+		int st;
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			return timed_out ? 124 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		if (r < 0 && errno != EINTR)
+			return -1;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (stop_signal) {
+			kill(pid, SIGTERM);
+			stop_signal = 0;
+		} else if (timeout && !timed_out && now.tv_sec - t0.tv_sec >= (time_t)timeout) {
+			timed_out = true;
+			kill(pid, SIGKILL);
+		}
+		nanosleep(&nap, NULL);
+	}
+}
+
+int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags *d)
+{
+	struct image im;
+	if (image_open(&im, path, d) < 0) {
+		image_close(&im);
+		return -1;
+	}
+	const struct bp_header *h = im.plan;
+	struct mk_loc loc = {.file = path};
+	if (strcmp(h->machine, "virt")) {
+		diag_error(d, &loc, "image", "its board is not QEMU's virt machine: boot it on the board");
+		image_close(&im);
+		return -1;
+	}
+	char machine[96], smp[16], mem[32], device[4200];
+	snprintf(machine, sizeof(machine), "virt,virtualization=%s,gic-version=%u",
+		 h->flags & BP_FLAG_VIRT ? "on" : "off", h->gic_version);
+	snprintf(smp, sizeof(smp), "%u", h->cpus);
+	snprintf(mem, sizeof(mem), "%" PRIu64 "M", (h->ram_base + h->ram_size - 0x40000000) >> 20);
+	char cpu[32];
+	snprintf(cpu, sizeof(cpu), "%.24s", h->cpu);
+	const char *qemu = o && o->qemu ? o->qemu : "qemu-system-aarch64";
+	char *argv[16];
+	int n = 0;
+	argv[n++] = (char *)qemu;
+	argv[n++] = "-machine", argv[n++] = machine;
+	argv[n++] = "-cpu", argv[n++] = cpu;
+	argv[n++] = "-smp", argv[n++] = smp;
+	argv[n++] = "-m", argv[n++] = mem;
+	argv[n++] = "-nographic";
+	if (im.elf) {
+		argv[n++] = "-kernel", argv[n++] = (char *)path;
+	} else {
+		/* A raw image: QEMU's generic loader puts it at its base and
+		 * starts cpu 0 there. */
+		snprintf(device, sizeof(device), "loader,file=%s,addr=0x%" PRIx64 ",cpu-num=0", path, im.base);
+		argv[n++] = "-device", argv[n++] = device;
+	}
+	/* With more vCPUs than host cpus, multi-threaded TCG lets a vCPU stall
+	 * for whole host time slices, long enough for the nodes' consoles to
+	 * interleave; one thread running every vCPU in turn keeps them fair. */
+	long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (host_cpus > 0 && h->cpus > (unsigned long)host_cpus)
+		argv[n++] = "-accel", argv[n++] = "tcg,thread=single";
+	argv[n] = NULL;
+	image_close(&im);
+	print_quoted(f, argv);
+	fflush(f);
+	if (o && o->dry_run)
+		return 0;
+
+	struct sigaction sa = {.sa_handler = on_signal}, old[3];
+	static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+	stop_signal = 0;
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execvp(qemu, argv);
+		fprintf(stderr, "mkimg: cannot run '%s': %s\n", qemu, strerror(errno));
+		_exit(127);
+	}
+	int ret = pid < 0 ? -1 : wait_qemu(pid, o ? o->timeout : 0);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	if (ret < 0)
+		diag_error(d, &loc, NULL, "cannot run '%s': %s", qemu, strerror(errno));
+	return ret;
+}

@@ -1,0 +1,959 @@
+/* pack.c - see pack.h.
+ *
+ * Every address the loader will use is decided here: where each segment,
+ * DTB and root task goes, what the page tables map, the system register
+ * values, which cpu starts how. The result is one boot plan (bootplan.h)
+ * that the loader checks and obeys.
+ *
+ * Placement in a node's first RAM region, ascending (seL4's expectation):
+ * the kernel at its ELF physical address (the region's base), the DTB on
+ * the next page, the root task on the page after the DTB.
+ */
+#include "pack.h"
+
+#include "bootplan.h"
+#include "image.h"
+#include "output.h"
+#include "sha256.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <libelf.h>
+#include <libfdt.h>
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the boot plan is written as the host lays out its structs: a little-endian host is needed"
+#endif
+
+#define PAGE BP_PAGE
+#define BLOCK BP_BLOCK
+#define WINDOW_MAX (1ull << 30) /* the kernel window: at most 1 GiB */
+#define VA_UPPER 0xffff000000000000ull
+#define ELF_DATA_OFFSET 0x1000  /* the image inside elfloader.elf */
+#define CPIO_HEADER 110
+#define CPIO_ALIGN(n) (((n) + 3) & ~(size_t)3)
+
+/* MAIR: seL4's list; index 4 is the Normal write-back memory seL4 assumes. */
+#define MT_DEVICE_nGnRnE 0
+#define MT_NORMAL 4
+#define MAIR_VALUE 0x0000aaff440c0400ull /* 0:00 1:04 2:0c 3:44 4:ff 5:aa */
+
+/* Block descriptor bits. */
+#define PTE_ATTR(i) ((uint64_t)(i) << 2)
+#define PTE_AP1 (1ull << 6)       /* RES1 in the EL2 regime; EL0 access at EL1 */
+#define PTE_SH_INNER (3ull << 8)
+#define PTE_AF (1ull << 10)
+#define PTE_PXN (1ull << 53)      /* RES0 in the EL2 regime */
+#define PTE_UXN (1ull << 54)      /* XN in the EL2 regime */
+
+/* TCR: 48-bit VAs in both halves, 4 KiB granules, walks write-back and
+ * inner shareable, 16-bit ASIDs; IPS / PS come from the cpu at run time. */
+#define TCR_EL1_VALUE (16ull | 1ull << 8 | 1ull << 10 | 3ull << 12 | 0ull << 14 | 16ull << 16 | 1ull << 24 | \
+		       1ull << 26 | 3ull << 28 | 2ull << 30 | 1ull << 36)
+#define TCR_EL2_VALUE (16ull | 1ull << 8 | 1ull << 10 | 3ull << 12 | 1ull << 23 | 1ull << 31)
+/* SCTLR: the RES1 bits of Armv8.0, then M, C, I. */
+#define SCTLR_MCI (1ull << 0 | 1ull << 2 | 1ull << 12)
+#define SCTLR_EL1_VALUE (0x30d00800ull | SCTLR_MCI)
+#define SCTLR_EL2_VALUE (0x30c50830ull | SCTLR_MCI)
+#define HCR_EL2_VALUE (1ull << 31)  /* RW: EL1 is AArch64; nothing trapped, no stage 2 */
+#define CNTHCTL_EL2_VALUE 3ull      /* EL1 may read the physical counter and use its timer */
+#define CPTR_EL2_VALUE 0x33ffull    /* RES1 bits only: FP/SIMD not trapped */
+#define ICC_SRE_EL2_VALUE 0x9ull    /* SRE | Enable: EL1 may use the GICv3 system registers */
+
+struct seg {
+	uint64_t off, vaddr, paddr, filesz, memsz;
+};
+
+struct elf_file {
+	const char *path;
+	uint8_t *buf;
+	size_t size;
+	uint64_t entry;
+	bool dynamic; /* PT_INTERP or PT_DYNAMIC */
+	struct seg *segs; /* PT_LOAD with memsz > 0 */
+	size_t n_segs;
+};
+
+/* One node: its files and where everything goes. */
+struct node_pack {
+	const struct plan_node *n;
+	const struct node_inputs *in;
+	struct mk_range mem; /* memory[0] */
+	struct elf_file kernel, user;
+	uint8_t *dtb;
+	size_t dtb_file_size;
+	uint64_t dtb_size;
+	uint64_t kbase, kend, voff;     /* physical range; virtual - physical */
+	uint64_t win_va, win_size;      /* the kernel window (TTBR1) */
+	uint64_t dtb_addr;
+	uint64_t ui_vmin, ui_vmax, ui_p, ui_end, pv;
+	char name[3][32];               /* Kernel.N.elf, capdl.N.img, kernel.N.dtb */
+};
+
+struct packer {
+	const struct plan *p;
+	struct diags *d;
+	struct node_pack *np; /* by position in p->nodes */
+	uint8_t *loader;      /* the loader block */
+	uint64_t loader_size;
+	struct bp_member *members;
+	size_t n_members;
+	struct bp_op *ops;
+	size_t n_ops;
+	struct bp_map *maps;
+	size_t n_maps;
+	uint64_t console;
+};
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static uint64_t align_down(uint64_t v, uint64_t a)
+{
+	return v & ~(a - 1);
+}
+
+/* ---------------------------------------------------------------- ELF files */
+
+/* An error in an input file: `path: error: WHAT: message [image-input]`,
+ * WHAT being the payload name it would have (Kernel.1.elf). Returns -1. */
+static int input_error(struct diags *d, const char *path, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int input_error(struct diags *d, const char *path, const char *what, const char *fmt, ...)
+{
+	struct mk_loc loc = {.file = path};
+	char *msg;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	msg = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	diag_error(d, &loc, "image-input", "%s: %s", what, msg);
+	free(msg);
+	return -1;
+}
+
+/* Read an AArch64 executable's header and loadable segments with libelf. */
+static int elf_read(struct elf_file *e, const char *what, struct diags *d)
+{
+	Elf *elf = elf_memory((char *)e->buf, e->size);
+	GElf_Ehdr eh;
+	size_t nph = 0;
+	int ret = -1;
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
+		input_error(d, e->path, what, "not an ELF file");
+		goto out;
+	}
+	if (gelf_getclass(elf) != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {
+		input_error(d, e->path, what, "not a 64-bit little-endian ELF file");
+		goto out;
+	}
+	if (eh.e_machine != EM_AARCH64) {
+		input_error(d, e->path, what, "built for ELF machine %u, not AArch64 (%u)", eh.e_machine, EM_AARCH64);
+		goto out;
+	}
+	if (eh.e_type != ET_EXEC) {
+		input_error(d, e->path, what, "not an executable (ELF type %u)", eh.e_type);
+		goto out;
+	}
+	if (elf_getphdrnum(elf, &nph) != 0) {
+		input_error(d, e->path, what, "unreadable program headers: %s", elf_errmsg(-1));
+		goto out;
+	}
+	e->entry = eh.e_entry;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(elf, (int)i, &ph)) {
+			input_error(d, e->path, what, "unreadable program header %zu", i);
+			goto out;
+		}
+		if (ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC)
+			e->dynamic = true;
+		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+			continue;
+		if (ph.p_filesz > ph.p_memsz || ph.p_offset > e->size || ph.p_filesz > e->size - ph.p_offset) {
+			input_error(d, e->path, what, "segment %zu lies outside the file or is larger than its memory", i);
+			goto out;
+		}
+		*VEC_PUSH(e->segs, e->n_segs) = (struct seg){ph.p_offset, ph.p_vaddr, ph.p_paddr, ph.p_filesz, ph.p_memsz};
+	}
+	if (e->n_segs == 0) {
+		input_error(d, e->path, what, "has no loadable segment");
+		goto out;
+	}
+	ret = 0;
+out:
+	if (elf)
+		elf_end(elf);
+	return ret;
+}
+
+static int seg_by_paddr(const void *a, const void *b)
+{
+	const struct seg *x = a, *y = b;
+	return x->paddr < y->paddr ? -1 : x->paddr > y->paddr;
+}
+
+static int seg_by_vaddr(const void *a, const void *b)
+{
+	const struct seg *x = a, *y = b;
+	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+static const struct plan_node *ram_owner(const struct plan *p, uint64_t a)
+{
+	for (size_t i = 0; i < p->n_nodes; i++)
+		for (size_t j = 0; j < p->nodes[i].n_memory; j++)
+			if (a >= p->nodes[i].memory[j].base && a < range_end(p->nodes[i].memory[j]))
+				return &p->nodes[i];
+	return NULL;
+}
+
+/* The kernel: one physical range that starts at the node's kernel base
+ * and ends inside the node's first RAM region; one virtual offset; linked
+ * in the upper half. A kernel for another node says whose it is. */
+static int check_kernel(struct packer *pk, struct node_pack *np)
+{
+	struct elf_file *k = &np->kernel;
+	const struct plan_node *n = np->n;
+	char what[64];
+	snprintf(what, sizeof(what), "%s", np->name[0]);
+	if (elf_read(k, what, pk->d) < 0)
+		return -1;
+	sort(k->segs, k->n_segs, sizeof(*k->segs), seg_by_paddr);
+	np->kbase = k->segs[0].paddr;
+	np->voff = k->segs[0].vaddr - k->segs[0].paddr;
+	np->kend = 0;
+	for (size_t i = 0; i < k->n_segs; i++) {
+		const struct seg *s = &k->segs[i];
+		if (s->vaddr - s->paddr != np->voff)
+			return input_error(pk->d, k->path, what, "its segments have different virtual-physical offsets");
+		if (s->paddr < np->kend)
+			return input_error(pk->d, k->path, what, "its segments overlap at 0x%" PRIx64, s->paddr);
+		np->kend = s->paddr + s->memsz;
+	}
+	const char *dtb = np->in->dtb;
+	if (np->kbase != np->mem.base || np->kend > range_end(np->mem)) {
+		const struct plan_node *owner = ram_owner(pk->p, np->kbase);
+		if (owner && owner != n)
+			return input_error(pk->d, k->path, what,
+					 "physical range [0x%" PRIx64 ", 0x%" PRIx64 ") is node %u's RAM, not node %u's "
+					 "[0x%" PRIx64 ", 0x%" PRIx64 "): rebuild it against %s",
+					 np->kbase, np->kend, owner->id, n->id, np->mem.base, range_end(np->mem), dtb);
+		if (!owner)
+			return input_error(pk->d, k->path, what,
+					 "physical range [0x%" PRIx64 ", 0x%" PRIx64 ") is outside node %u's RAM "
+					 "[0x%" PRIx64 ", 0x%" PRIx64 "): rebuild it against %s",
+					 np->kbase, np->kend, n->id, np->mem.base, range_end(np->mem), dtb);
+		if (np->kbase != np->mem.base)
+			return input_error(pk->d, k->path, what,
+					 "starts at 0x%" PRIx64 ", not at node %u's kernel base 0x%" PRIx64
+					 " where its RAM starts: rebuild it against %s",
+					 np->kbase, n->id, np->mem.base, dtb);
+		return input_error(pk->d, k->path, what,
+				 "physical range [0x%" PRIx64 ", 0x%" PRIx64 ") does not fit node %u's RAM "
+				 "[0x%" PRIx64 ", 0x%" PRIx64 ")",
+				 np->kbase, np->kend, n->id, np->mem.base, range_end(np->mem));
+	}
+	np->win_va = np->kbase + np->voff;
+	if (np->win_va < VA_UPPER || np->win_va % BLOCK)
+		return input_error(pk->d, k->path, what,
+				 "linked at 0x%" PRIx64 ": an EL1 seL4 kernel runs in the upper half, 2 MiB aligned",
+				 np->win_va);
+	if (k->entry < np->win_va || k->entry >= np->kend + np->voff)
+		return input_error(pk->d, k->path, what, "its entry point 0x%" PRIx64 " is outside its image", k->entry);
+	/* From the kernel's base to the end of the node's region, at most
+	 * 1 GiB, and never past the top of the address space. */
+	np->win_size = range_end(np->mem) - np->kbase;
+	if (np->win_size > WINDOW_MAX)
+		np->win_size = WINDOW_MAX;
+	if (np->win_size > -np->win_va)
+		np->win_size = -np->win_va;
+	return 0;
+}
+
+static int check_dtb(struct packer *pk, struct node_pack *np)
+{
+	const char *path = np->in->dtb;
+	if (np->dtb_file_size < sizeof(struct fdt_header) || fdt_check_header(np->dtb) != 0)
+		return input_error(pk->d, path, np->name[2], "not a device tree blob");
+	np->dtb_size = fdt_totalsize(np->dtb);
+	if (np->dtb_size > np->dtb_file_size)
+		return input_error(pk->d, path, np->name[2], "truncated: the header says %" PRIu64 " bytes, the file has %zu",
+				 np->dtb_size, np->dtb_file_size);
+	np->dtb_addr = align_up(np->kend, PAGE);
+	if (np->dtb_addr + np->dtb_size > np->kbase + np->win_size)
+		return input_error(pk->d, path, np->name[2], "would lie at [0x%" PRIx64 ", 0x%" PRIx64 "), outside node %u's "
+				 "kernel window (its RAM or the first GiB from the kernel)",
+				 np->dtb_addr, np->dtb_addr + np->dtb_size, np->n->id);
+	return 0;
+}
+
+/* The root task: a static AArch64 executable, unpacked on the page after
+ * the DTB as one contiguous region, phys = virt + pv_offset. */
+static int check_user(struct packer *pk, struct node_pack *np)
+{
+	struct elf_file *u = &np->user;
+	const char *what = np->name[1];
+	if (elf_read(u, what, pk->d) < 0)
+		return -1;
+	if (u->dynamic)
+		return input_error(pk->d, u->path, what, "not a static executable (it has PT_INTERP or PT_DYNAMIC)");
+	sort(u->segs, u->n_segs, sizeof(*u->segs), seg_by_vaddr);
+	uint64_t end = 0;
+	for (size_t i = 0; i < u->n_segs; i++) {
+		if (u->segs[i].vaddr < end)
+			return input_error(pk->d, u->path, what, "its segments overlap at 0x%" PRIx64, u->segs[i].vaddr);
+		end = u->segs[i].vaddr + u->segs[i].memsz;
+	}
+	np->ui_vmin = align_down(u->segs[0].vaddr, PAGE);
+	np->ui_vmax = align_up(end, PAGE);
+	if (u->entry < np->ui_vmin || u->entry >= np->ui_vmax)
+		return input_error(pk->d, u->path, what, "its entry point 0x%" PRIx64 " is outside its image", u->entry);
+	np->ui_p = align_up(np->dtb_addr + np->dtb_size, PAGE);
+	np->ui_end = np->ui_p + (np->ui_vmax - np->ui_vmin);
+	np->pv = np->ui_p - np->ui_vmin;
+	if (np->ui_end > range_end(np->mem)) {
+		char s[32];
+		return input_error(pk->d, u->path, what,
+				 "needs %s at 0x%" PRIx64 ", past the end of node %u's RAM [0x%" PRIx64 ", 0x%" PRIx64 ")",
+				 fmt_size(s, np->ui_vmax - np->ui_vmin), np->ui_p, np->n->id, np->mem.base,
+				 range_end(np->mem));
+	}
+	return 0;
+}
+
+/* Kernel, DTB and root task are ascending by construction; what is left
+ * to prove is that none of them meets the loader. */
+static int check_overlaps(struct packer *pk, const struct node_pack *np)
+{
+	struct mk_range all = {np->kbase, np->ui_end - np->kbase};
+	if (!ranges_overlap(all, pk->p->loader))
+		return 0;
+	struct mk_loc loc = np->n->loc;
+	diag_error(pk->d, &loc, "image-overlap",
+		   "node %u: kernel, DTB and root task [0x%" PRIx64 ", 0x%" PRIx64 ") overlap the loader's region "
+		   "[0x%" PRIx64 ", 0x%" PRIx64 ")",
+		   np->n->id, all.base, range_end(all), pk->p->loader.base, range_end(pk->p->loader));
+	return -1;
+}
+
+/* A spin-table cpu is released by a write to its cpu-release-addr: that
+ * word must be nobody's RAM and not the loader's. */
+static int check_release(struct packer *pk, const struct node_pack *np)
+{
+	const struct pf_cpu *cpu = &pk->p->pf->cpus[np->n->cpus[0].index];
+	if (cpu->index == 0 || cpu->enable != PF_ENABLE_SPIN_TABLE)
+		return 0;
+	struct mk_range word = {cpu->release_addr, 8};
+	const struct plan_node *owner = ram_owner(pk->p, cpu->release_addr);
+	if (!owner && !ranges_overlap(word, pk->p->loader) && cpu->release_addr % 8 == 0)
+		return 0;
+	diag_error(pk->d, &np->n->loc, "image-input",
+		   "node %u: %s's cpu-release-addr 0x%" PRIx64 " is %s: the loader cannot release it there",
+		   np->n->id, cpu->path, cpu->release_addr,
+		   cpu->release_addr % 8 ? "not 8-byte aligned" : owner ? "inside a node's RAM" : "inside the loader's region");
+	return -1;
+}
+
+/* ---------------------------------------------------------------- inputs */
+
+static int load_node(struct packer *pk, struct node_pack *np)
+{
+	const struct node_inputs *in = np->in;
+	unsigned id = np->n->id;
+	snprintf(np->name[0], sizeof(np->name[0]), "Kernel.%u.elf", id);
+	snprintf(np->name[1], sizeof(np->name[1]), "capdl.%u.img", id);
+	snprintf(np->name[2], sizeof(np->name[2]), "kernel.%u.dtb", id);
+	np->mem = np->n->memory[0];
+	if (np->mem.base % BLOCK || np->mem.size % BLOCK) {
+		diag_error(pk->d, &np->n->loc, "image-input", "node %u: its RAM [0x%" PRIx64 ", 0x%" PRIx64
+			   ") is not 2 MiB aligned", id, np->mem.base, range_end(np->mem));
+		return -1;
+	}
+	np->kernel.path = in->kernel;
+	np->user.path = in->rootserver;
+	if (!in->kernel || !in->rootserver || !in->dtb) {
+		diag_error(pk->d, &np->n->loc, "image-input", "node %u has no %s to pack", id,
+			   !in->kernel ? "kernel" : !in->rootserver ? "root task" : "device tree");
+		return -1;
+	}
+	if (read_file(in->kernel, &np->kernel.buf, &np->kernel.size, pk->d) < 0 ||
+	    read_file(in->rootserver, &np->user.buf, &np->user.size, pk->d) < 0 ||
+	    read_file(in->dtb, &np->dtb, &np->dtb_file_size, pk->d) < 0)
+		return -1;
+	if (check_kernel(pk, np) < 0 || check_dtb(pk, np) < 0 || check_user(pk, np) < 0)
+		return -1;
+	return check_overlaps(pk, np) < 0 || check_release(pk, np) < 0 ? -1 : 0;
+}
+
+/* The loader block: loader.elf's segments laid out from address 0 (it is
+ * linked there), BSS included as zeros, up to the size its header names. */
+static int load_loader(struct packer *pk, const char *path)
+{
+	struct elf_file e = {.path = path};
+	int ret = -1;
+	if (read_file(path, &e.buf, &e.size, pk->d) < 0)
+		return -1;
+	Elf *elf = elf_memory((char *)e.buf, e.size);
+	GElf_Ehdr eh;
+	if (!elf || !gelf_getehdr(elf, &eh) || gelf_getclass(elf) != ELFCLASS64 || eh.e_machine != EM_AARCH64) {
+		input_error(pk->d, path, "loader", "not an AArch64 ELF file");
+		goto out;
+	}
+	/* Position independent and never relocated: no relocation may remain. */
+	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn));) {
+		GElf_Shdr sh;
+		if (gelf_getshdr(scn, &sh) && (sh.sh_type == SHT_RELA || sh.sh_type == SHT_REL) && sh.sh_size) {
+			input_error(pk->d, path, "loader", "has dynamic relocations: it would not run unchanged at 0x%" PRIx64,
+				  pk->p->loader.base);
+			goto out;
+		}
+	}
+	size_t nph = 0;
+	elf_getphdrnum(elf, &nph);
+	uint64_t end = 0;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD && ph.p_vaddr + ph.p_memsz > end)
+			end = ph.p_vaddr + ph.p_memsz;
+	}
+	if (end < LDR_HDR_BYTES || end > 1u << 20) {
+		input_error(pk->d, path, "loader", "its loadable segments end at 0x%" PRIx64 ", not a loader", end);
+		goto out;
+	}
+	uint8_t *block = xcalloc(align_up(end, PAGE), 1);
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_offset > e.size || ph.p_filesz > e.size - ph.p_offset || ph.p_filesz > ph.p_memsz) {
+			input_error(pk->d, path, "loader", "segment %zu lies outside the file", i);
+			free(block);
+			goto out;
+		}
+		memcpy(block + ph.p_vaddr, e.buf + ph.p_offset, ph.p_filesz);
+	}
+	uint64_t magic, size;
+	uint32_t version;
+	memcpy(&magic, block + LDR_HDR_MAGIC, 8);
+	memcpy(&size, block + LDR_HDR_SIZE, 8);
+	memcpy(&version, block + LDR_HDR_VERSION, 4);
+	if (magic != LDR_MAGIC || size < end || size % PAGE || size != align_up(end, PAGE)) {
+		input_error(pk->d, path, "loader", "no mkimg loader header at its first byte");
+		free(block);
+		goto out;
+	}
+	if (version != BP_VERSION) {
+		input_error(pk->d, path, "loader", "reads boot plan version %u, but this mkimg writes version %u: rebuild it",
+			  version, BP_VERSION);
+		free(block);
+		goto out;
+	}
+	pk->loader = block;
+	pk->loader_size = size;
+	ret = 0;
+out:
+	if (elf)
+		elf_end(elf);
+	free(e.buf);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- the plan */
+
+static void op_copy(struct packer *pk, size_t member, uint64_t src, uint64_t dst, uint64_t size)
+{
+	if (size)
+		*VEC_PUSH(pk->ops, pk->n_ops) = (struct bp_op){BP_OP_COPY, (uint32_t)member, src, dst, size};
+}
+
+static void op_zero(struct packer *pk, uint64_t dst, uint64_t size)
+{
+	if (size)
+		*VEC_PUSH(pk->ops, pk->n_ops) = (struct bp_op){BP_OP_ZERO, 0, 0, dst, size};
+}
+
+/* Members 3i, 3i + 1, 3i + 2 are node i's kernel, root task and DTB. Every
+ * byte of [kernel base, kernel end) and of the root task's region is
+ * written: file bytes copied, the rest zeroed. */
+static void node_ops(struct packer *pk, size_t i, struct bp_node *bn)
+{
+	const struct node_pack *np = &pk->np[i];
+	bn->ops_first = (uint32_t)pk->n_ops;
+	for (size_t j = 0; j < np->kernel.n_segs; j++) {
+		const struct seg *s = &np->kernel.segs[j];
+		op_copy(pk, 3 * i, s->off, s->paddr, s->filesz);
+		op_zero(pk, s->paddr + s->filesz, s->memsz - s->filesz);
+	}
+	op_copy(pk, 3 * i + 2, 0, np->dtb_addr, np->dtb_size);
+	uint64_t cur = np->ui_vmin;
+	for (size_t j = 0; j < np->user.n_segs; j++) {
+		const struct seg *s = &np->user.segs[j];
+		op_zero(pk, cur + np->pv, s->vaddr - cur);
+		op_copy(pk, 3 * i + 1, s->off, s->vaddr + np->pv, s->filesz);
+		op_zero(pk, s->vaddr + s->filesz + np->pv, s->memsz - s->filesz);
+		cur = s->vaddr + s->memsz;
+	}
+	op_zero(pk, cur + np->pv, np->ui_vmax - cur);
+	bn->ops_count = (uint32_t)(pk->n_ops - bn->ops_first);
+}
+
+enum attr_kind { ATTR_CODE, ATTR_DATA, ATTR_DEVICE };
+
+/* Descriptor bits for the EL1&0 regime, or for EL2 (one VA range: AP[1] is
+ * RES1 and bit 54 is the only XN). */
+static uint64_t attr(enum attr_kind k, bool el2)
+{
+	uint64_t a = PTE_AF | (el2 ? PTE_AP1 : 0);
+	switch (k) {
+	case ATTR_CODE:
+		return a | PTE_ATTR(MT_NORMAL) | PTE_SH_INNER | (el2 ? 0 : PTE_UXN);
+	case ATTR_DATA:
+		return a | PTE_ATTR(MT_NORMAL) | PTE_SH_INNER | PTE_UXN | (el2 ? 0 : PTE_PXN);
+	default:
+		return a | PTE_ATTR(MT_DEVICE_nGnRnE) | PTE_UXN | (el2 ? 0 : PTE_PXN);
+	}
+}
+
+static void add_map(struct packer *pk, uint64_t va, uint64_t pa, uint64_t size, uint64_t a, uint32_t root)
+{
+	*VEC_PUSH(pk->maps, pk->n_maps) = (struct bp_map){va, pa, size, a, root, 0};
+}
+
+/* The copy phase's identity map, once per regime: the loader's region
+ * (code), every node's first RAM region (data), the console (device). */
+static void copy_maps(struct packer *pk, bool el2, uint32_t *first, uint32_t *count)
+{
+	const struct plan *p = pk->p;
+	*first = (uint32_t)pk->n_maps;
+	add_map(pk, p->loader.base, p->loader.base, p->loader.size, attr(ATTR_CODE, el2), 0);
+	for (size_t i = 0; i < p->n_nodes; i++)
+		add_map(pk, pk->np[i].mem.base, pk->np[i].mem.base, pk->np[i].mem.size, attr(ATTR_DATA, el2), 0);
+	if (pk->console)
+		add_map(pk, align_down(pk->console, BLOCK), align_down(pk->console, BLOCK), BLOCK,
+			attr(ATTR_DEVICE, el2), 0);
+	*count = (uint32_t)(pk->n_maps - *first);
+}
+
+/* A node's tables: TTBR0 maps the loader's region onto itself, TTBR1 the
+ * kernel window onto the kernel's physical base. */
+static void node_maps(struct packer *pk, const struct node_pack *np, struct bp_node *bn)
+{
+	bn->maps_first = (uint32_t)pk->n_maps;
+	add_map(pk, pk->p->loader.base, pk->p->loader.base, pk->p->loader.size, attr(ATTR_CODE, false), 0);
+	add_map(pk, np->win_va, np->kbase, np->win_size, attr(ATTR_CODE, false), 1);
+	bn->maps_count = (uint32_t)(pk->n_maps - bn->maps_first);
+}
+
+/* How many 4 KiB tables the loader's map() needs for these maps: a root
+ * per TTBR, one level-1 table per level-0 slot used, one level-2 table per
+ * level-1 slot used. */
+static uint64_t count_tables(const struct bp_map *m, size_t n, unsigned roots)
+{
+	uint64_t *keys = NULL;
+	size_t nk = 0;
+	for (size_t i = 0; i < n; i++)
+		for (uint64_t off = 0; off < m[i].size; off += BLOCK) {
+			uint64_t va = m[i].va + off;
+			uint64_t k[2] = {(uint64_t)m[i].root << 62 | 1ull << 61 | va >> 39,
+					 (uint64_t)m[i].root << 62 | va >> 30};
+			for (int j = 0; j < 2; j++) {
+				size_t x = 0;
+				while (x < nk && keys[x] != k[j])
+					x++;
+				if (x == nk)
+					*VEC_PUSH(keys, nk) = k[j];
+			}
+		}
+	free(keys);
+	return roots + nk;
+}
+
+/* The console the loader prints on: the plan's shared console, else the
+ * tree's /chosen stdout-path; a PL011 or nothing. */
+static uint64_t find_console(const struct plan *p, struct diags *d)
+{
+	const struct platform *pf = p->pf;
+	const char *path = p->console;
+	char buf[256];
+	if (!path && pf->fdt) {
+		int chosen = fdt_path_offset(pf->fdt, "/chosen");
+		const char *s = chosen >= 0 ? fdt_getprop(pf->fdt, chosen, "stdout-path", NULL) : NULL;
+		if (s) {
+			snprintf(buf, sizeof(buf), "%s", s);
+			buf[strcspn(buf, ":")] = '\0';
+			const char *alias = buf[0] != '/' ? fdt_get_alias(pf->fdt, buf) : NULL;
+			path = alias ? alias : buf;
+		}
+	}
+	const struct pf_device *dev = path ? platform_find_device(pf, path) : NULL;
+	if (!dev || !dev->n_regs || !dev->compatible || strcmp(dev->compatible, "arm,pl011")) {
+		struct mk_loc loc = {.file = pf->path};
+		diag_warn(d, &loc, NULL, "no PL011 console for the loader's log%s%s: it boots silently",
+			  path ? " at " : "", path ? path : "");
+		return 0;
+	}
+	return dev->regs[0].base;
+}
+
+static void copy_name(char *dst, size_t n, const char *src)
+{
+	memset(dst, 0, n);
+	if (src)
+		strncpy(dst, src, n - 1);
+}
+
+/* Facts `mkimg run` needs: which QEMU machine and cpu, and whether EL2 is
+ * there (QEMU's virt says smc only with virtualization=on). */
+static void board_facts(const struct plan *p, struct bp_header *h)
+{
+	const struct platform *pf = p->pf;
+	h->cpus = (uint32_t)pf->n_cpus;
+	if (pf->n_ram) {
+		h->ram_base = pf->ram[0].base;
+		for (size_t i = 0; i < pf->n_ram; i++)
+			h->ram_size += pf->ram[i].size;
+	}
+	if (pf->fdt && fdt_node_check_compatible(pf->fdt, 0, "linux,dummy-virt") == 0) {
+		copy_name(h->machine, sizeof(h->machine), "virt");
+		if (pf->psci == PF_PSCI_SMC)
+			h->flags |= BP_FLAG_VIRT;
+	}
+	const char *compat = NULL;
+	if (pf->fdt && pf->n_cpus) {
+		int off = fdt_path_offset(pf->fdt, pf->cpus[0].path);
+		compat = off >= 0 ? fdt_getprop(pf->fdt, off, "compatible", NULL) : NULL;
+	}
+	if (compat && strchr(compat, ','))
+		compat = strchr(compat, ',') + 1;
+	copy_name(h->cpu, sizeof(h->cpu), compat ? compat : "cortex-a53");
+}
+
+static void fill_node(struct packer *pk, size_t i, struct bp_node *bn)
+{
+	const struct node_pack *np = &pk->np[i];
+	const struct plan_node *n = np->n;
+	const struct pf_cpu *cpu = &pk->p->pf->cpus[n->cpus[0].index];
+	bn->id = n->id;
+	bn->cpu = n->cpus[0].index;
+	bn->start = cpu->index == 0 ? BP_START_SELF
+		    : cpu->enable == PF_ENABLE_SPIN_TABLE ? BP_START_SPIN : BP_START_PSCI;
+	bn->el = 1;
+	bn->mpidr = n->cpus[0].mpidr;
+	bn->release_addr = cpu->enable == PF_ENABLE_SPIN_TABLE ? cpu->release_addr : 0;
+	bn->ram_base = np->mem.base;
+	bn->ram_end = range_end(np->mem);
+	bn->kernel_base = np->kbase;
+	bn->kernel_end = np->kend;
+	bn->entry = np->kernel.entry;
+	uint64_t regs[6] = {np->ui_p, np->ui_end, np->pv, np->user.entry, np->dtb_addr, np->dtb_size};
+	memcpy(bn->regs, regs, sizeof(regs));
+	bn->mair_el1 = MAIR_VALUE;
+	bn->tcr_el1 = TCR_EL1_VALUE;
+	bn->sctlr_el1 = SCTLR_EL1_VALUE;
+	bn->hcr_el2 = HCR_EL2_VALUE;
+	bn->cnthctl_el2 = CNTHCTL_EL2_VALUE;
+	bn->cptr_el2 = CPTR_EL2_VALUE;
+	bn->icc_sre_el2 = pk->p->pf->gic.version == 3 ? ICC_SRE_EL2_VALUE : 0;
+	node_ops(pk, i, bn);
+	node_maps(pk, np, bn);
+}
+
+/* ---------------------------------------------------------------- bytes */
+
+struct buf {
+	uint8_t *p;
+	size_t n, cap;
+};
+
+static void buf_put(struct buf *b, const void *data, size_t n)
+{
+	if (b->n + n > b->cap) {
+		while (b->n + n > b->cap)
+			b->cap = b->cap ? b->cap * 2 : 1 << 16;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	if (data)
+		memcpy(b->p + b->n, data, n);
+	else
+		memset(b->p + b->n, 0, n);
+	b->n += n;
+}
+
+/* One newc member; returns the offset of its data in `b`. */
+static size_t cpio_member(struct buf *b, const char *name, const void *data, size_t size, unsigned ino,
+			  uint32_t mtime)
+{
+	char hdr[CPIO_HEADER + 1];
+	size_t namesize = strlen(name) + 1;
+	snprintf(hdr, sizeof(hdr), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino,
+		 ino ? 0100644u : 0u, 0u, 0u, 1u, mtime, (unsigned)size, 0u, 0u, 0u, 0u, (unsigned)namesize, 0u);
+	buf_put(b, hdr, CPIO_HEADER);
+	buf_put(b, name, namesize);
+	buf_put(b, NULL, CPIO_ALIGN(b->n) - b->n);
+	size_t at = b->n;
+	buf_put(b, data, size);
+	buf_put(b, NULL, CPIO_ALIGN(b->n) - b->n);
+	return at;
+}
+
+static uint32_t source_date_epoch(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	unsigned long long v = s ? strtoull(s, &end, 10) : 0;
+	return s && *s && !*end && v <= UINT32_MAX ? (uint32_t)v : 0;
+}
+
+/* The ELF: one header, one PT_LOAD at the loader base covering the image
+ * and the page-table room after it (memsz), the image at ELF_DATA_OFFSET. */
+static void write_elf(FILE *f, const struct buf *img, uint64_t base, uint64_t memsz)
+{
+	Elf64_Ehdr eh = {0};
+	Elf64_Phdr ph = {0};
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
+	eh.e_type = ET_EXEC;
+	eh.e_machine = EM_AARCH64;
+	eh.e_version = EV_CURRENT;
+	eh.e_entry = base;
+	eh.e_phoff = sizeof(eh);
+	eh.e_ehsize = sizeof(eh);
+	eh.e_phentsize = sizeof(ph);
+	eh.e_phnum = 1;
+	ph.p_type = PT_LOAD;
+	ph.p_flags = PF_R | PF_W | PF_X;
+	ph.p_offset = ELF_DATA_OFFSET;
+	ph.p_vaddr = ph.p_paddr = base;
+	ph.p_filesz = img->n;
+	ph.p_memsz = memsz;
+	ph.p_align = PAGE;
+	static const uint8_t zeros[ELF_DATA_OFFSET];
+	fwrite(&eh, sizeof(eh), 1, f);
+	fwrite(&ph, sizeof(ph), 1, f);
+	fwrite(zeros, ELF_DATA_OFFSET - sizeof(eh) - sizeof(ph), 1, f);
+	fwrite(img->p, img->n, 1, f);
+}
+
+static int write_outputs(struct packer *pk, const char *outdir, const struct buf *img, uint64_t memsz)
+{
+	struct output o = {0};
+	struct mk_loc loc = {.file = outdir};
+	static const char *const names[] = {PACK_ELF, PACK_BIN, PACK_CPIO};
+	if (make_dirs(outdir) < 0) {
+		diag_error(pk->d, &loc, NULL, "cannot create '%s': %s", outdir, strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < 3; i++) {
+		char *path = xasprintf("%s/%s", outdir, names[i]);
+		FILE *f = output_open(&o, path);
+		if (!f) {
+			diag_error(pk->d, &loc, NULL, "cannot create '%s': %s", path, strerror(errno));
+			free(path);
+			output_abort(&o);
+			return -1;
+		}
+		free(path);
+		if (i == 0)
+			write_elf(f, img, pk->p->loader.base, memsz);
+		else if (i == 1)
+			fwrite(img->p, img->n, 1, f);
+		else
+			fwrite(img->p + pk->loader_size, img->n - pk->loader_size, 1, f);
+	}
+	return output_commit(&o, pk->d);
+}
+
+/* Lay out the image: loader block, then the payload with the plan first
+ * (its bytes are filled in last, once every offset is known). */
+static int build_image(struct packer *pk, const char *outdir, struct pack_result *res)
+{
+	const struct plan *p = pk->p;
+	size_t nn = p->n_nodes;
+	struct bp_header h = {0};
+	struct bp_node *nodes = xcalloc(nn ? nn : 1, sizeof(*nodes));
+	int ret = -1;
+
+	/* Nodes in boot order, with their ops and maps. */
+	for (size_t k = 0; k < p->n_boot; k++) {
+		size_t i = (size_t)(plan_node_by_id(p, p->boot_order[k]) - p->nodes);
+		fill_node(pk, i, &nodes[k]);
+	}
+	copy_maps(pk, false, &h.copy_maps_first[0], &h.copy_maps_count[0]);
+	copy_maps(pk, true, &h.copy_maps_first[1], &h.copy_maps_count[1]);
+
+	uint32_t off = (uint32_t)sizeof(h);
+	h.members_off = off, h.members_count = (uint32_t)(3 * nn), off += h.members_count * sizeof(struct bp_member);
+	h.nodes_off = off, h.nodes_count = (uint32_t)nn, off += h.nodes_count * sizeof(struct bp_node);
+	h.ops_off = off, h.ops_count = (uint32_t)pk->n_ops, off += h.ops_count * sizeof(struct bp_op);
+	h.maps_off = off, h.maps_count = (uint32_t)pk->n_maps, off += h.maps_count * sizeof(struct bp_map);
+	h.size = off;
+
+	/* One allocation for the whole image: loader, headers, names, data. */
+	size_t total = pk->loader_size + 2 * (CPIO_HEADER + 36) + h.size;
+	for (size_t i = 0; i < nn; i++)
+		total += 3 * (CPIO_HEADER + 36) + pk->np[i].kernel.size + pk->np[i].user.size + pk->np[i].dtb_file_size;
+	struct buf img = {xmalloc(total), 0, total};
+	uint32_t mtime = source_date_epoch();
+	buf_put(&img, pk->loader, pk->loader_size);
+	size_t plan_at = cpio_member(&img, BP_MEMBER, NULL, h.size, 1, mtime);
+	if (plan_at != pk->loader_size + CPIO_ALIGN(CPIO_HEADER + sizeof(BP_MEMBER)) || plan_at % 8)
+		abort(); /* the loader finds the plan at this fixed place */
+	struct bp_member *mem = xcalloc(nn ? 3 * nn : 1, sizeof(*mem));
+	for (size_t i = 0; i < nn; i++) {
+		const struct node_pack *np = &pk->np[i];
+		const void *data[3] = {np->kernel.buf, np->user.buf, np->dtb};
+		size_t size[3] = {np->kernel.size, np->user.size, np->dtb_file_size};
+		for (int j = 0; j < 3; j++) {
+			struct bp_member *m = &mem[3 * i + j];
+			m->offset = cpio_member(&img, np->name[j], data[j], size[j], (unsigned)(2 + 3 * i + j), mtime);
+			m->size = size[j];
+			sha256(data[j], size[j], m->sha256);
+			copy_name(m->name, sizeof(m->name), np->name[j]);
+		}
+	}
+	cpio_member(&img, "TRAILER!!!", NULL, 0, 0, 0);
+
+	/* The page-table room after the image. */
+	uint64_t base = p->loader.base;
+	uint64_t tables = align_up(base + img.n, PAGE);
+	h.copy_tables = tables;
+	tables += PAGE * count_tables(&pk->maps[h.copy_maps_first[1]], h.copy_maps_count[1], 1);
+	h.copy_tables_end = tables;
+	for (size_t k = 0; k < nn; k++) {
+		nodes[k].ttbr0 = tables;
+		nodes[k].ttbr1 = tables + PAGE;
+		tables += PAGE * count_tables(&pk->maps[nodes[k].maps_first], nodes[k].maps_count, 2);
+		nodes[k].tables_end = tables;
+	}
+	if (tables > range_end(p->loader)) {
+		char s1[32], s2[32], s3[32];
+		struct mk_loc loc = {.file = p->mf->path};
+		diag_error(pk->d, &loc, "loader-room",
+			   "the loader's region holds %s of image and %s of page tables, more than its %s: "
+			   "give it more room with 'loader: {size: ...}'",
+			   fmt_size(s1, img.n), fmt_size(s2, tables - align_up(base + img.n, PAGE)),
+			   fmt_size(s3, p->loader.size));
+		goto out;
+	}
+
+	h.magic = BP_MAGIC;
+	h.version = BP_VERSION;
+	h.console = pk->console;
+	h.console_check = ~pk->console;
+	h.image_base = base;
+	h.image_size = img.n;
+	h.region_end = range_end(p->loader);
+	h.primary_mpidr = p->pf->n_cpus ? p->pf->cpus[0].mpidr : 0;
+	h.mair = MAIR_VALUE;
+	h.tcr_el1 = TCR_EL1_VALUE;
+	h.tcr_el2 = TCR_EL2_VALUE;
+	h.sctlr_el1 = SCTLR_EL1_VALUE;
+	h.sctlr_el2 = SCTLR_EL2_VALUE;
+	h.psci = p->pf->psci == PF_PSCI_SMC ? BP_PSCI_SMC : p->pf->psci == PF_PSCI_HVC ? BP_PSCI_HVC : BP_PSCI_NONE;
+	h.gic_version = p->pf->gic.version;
+	copy_name(h.name, sizeof(h.name), p->name);
+	board_facts(p, &h);
+
+	uint8_t *plan = img.p + plan_at;
+	memcpy(plan, &h, sizeof(h));
+	memcpy(plan + h.members_off, mem, h.members_count * sizeof(*mem));
+	memcpy(plan + h.nodes_off, nodes, h.nodes_count * sizeof(*nodes));
+	memcpy(plan + h.ops_off, pk->ops, h.ops_count * sizeof(*pk->ops));
+	memcpy(plan + h.maps_off, pk->maps, h.maps_count * sizeof(*pk->maps));
+	struct sha256 s;
+	sha256_init(&s);
+	sha256_update(&s, plan, 32);
+	sha256_update(&s, plan + 64, h.size - 64);
+	sha256_final(&s, ((struct bp_header *)plan)->sha256);
+
+	ret = write_outputs(pk, outdir, &img, tables - base);
+	if (ret == 0 && res)
+		*res = (struct pack_result){pk->loader_size, img.n - pk->loader_size, img.n, ELF_DATA_OFFSET + img.n,
+					    tables - align_up(base + img.n, PAGE)};
+out:
+	free(img.p);
+	free(mem);
+	free(nodes);
+	return ret;
+}
+
+int pack_image(const struct plan *p, const struct node_inputs *in, const char *loader_elf, const char *outdir,
+	       struct pack_result *res, struct diags *d)
+{
+	struct packer pk = {.p = p, .d = d};
+	int ret = -1;
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		diag_error(d, NULL, NULL, "libelf is too old: %s", elf_errmsg(-1));
+		return -1;
+	}
+	pk.np = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*pk.np));
+	if (load_loader(&pk, loader_elf) < 0)
+		goto out;
+	bool ok = true;
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		pk.np[i].n = &p->nodes[i];
+		pk.np[i].in = &in[i];
+		if (p->nodes[i].n_memory == 0 || p->nodes[i].n_cpus == 0) {
+			diag_error(d, &p->nodes[i].loc, "image-input", "node %u has no RAM or no cpu", p->nodes[i].id);
+			ok = false;
+			continue;
+		}
+		ok &= load_node(&pk, &pk.np[i]) == 0;
+	}
+	if (!ok || p->n_boot != p->n_nodes)
+		goto out;
+	pk.console = find_console(p, d);
+	ret = build_image(&pk, outdir, res);
+out:
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		free(pk.np[i].kernel.buf);
+		free(pk.np[i].kernel.segs);
+		free(pk.np[i].user.buf);
+		free(pk.np[i].user.segs);
+		free(pk.np[i].dtb);
+	}
+	free(pk.np);
+	free(pk.loader);
+	free(pk.ops);
+	free(pk.maps);
+	return ret;
+}
+
+struct node_inputs *pack_default_inputs(const struct plan *p, const char *outdir)
+{
+	struct node_inputs *in = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*in));
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		const struct plan_node *n = &p->nodes[i];
+		const struct mf_artifact *k = &n->mf->kernel, *r = &n->mf->rootserver;
+		in[i].kernel = k->kind == MF_ART_FILE ? xstrdup(k->path.s)
+						      : xasprintf("%s/node%u/Kernel.%u.elf", outdir, n->id, n->id);
+		in[i].rootserver = r->kind == MF_ART_FILE ? xstrdup(r->path.s)
+							  : xasprintf("%s/node%u/capdl.%u.img", outdir, n->id, n->id);
+		in[i].dtb = xasprintf("%s/node%u/kernel.dtb", outdir, n->id);
+	}
+	return in;
+}
+
+void pack_inputs_free(struct node_inputs *in, size_t n)
+{
+	for (size_t i = 0; in && i < n; i++) {
+		free((char *)in[i].kernel);
+		free((char *)in[i].rootserver);
+		free((char *)in[i].dtb);
+	}
+	free(in);
+}

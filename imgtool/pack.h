@@ -1,0 +1,58 @@
+/* pack.h - the bootable image: check every node's kernel, root task and
+ * device tree against the plan, decide where each byte goes, and join the
+ * prebuilt loader, the boot plan and the payload into one image.
+ *
+ * Outputs, in `outdir`, all or nothing (output.h):
+ *   elfloader.elf  one PT_LOAD at the plan's loader base; what
+ *                  `qemu-system-aarch64 -kernel` (or a boot loader's
+ *                  bootelf) starts, at its first byte
+ *   elfloader.bin  the same bytes raw, to be loaded at the loader base
+ *                  and entered at its first byte
+ *   payload.cpio   the payload alone, a CPIO newc archive: bootplan, then
+ *                  per node Kernel.N.elf, capdl.N.img, kernel.N.dtb
+ *
+ * The boot plan's format is loader/bootplan.h. The same inputs give the same
+ * bytes: CPIO mtimes are SOURCE_DATE_EPOCH (or 0), owners 0, inode numbers
+ * fixed.
+ */
+#ifndef MKIMG_PACK_H
+#define MKIMG_PACK_H
+
+#include "plan.h"
+
+#define PACK_ELF "elfloader.elf"
+#define PACK_BIN "elfloader.bin"
+#define PACK_CPIO "payload.cpio"
+
+/* What one node runs; in[i] belongs to p->nodes[i]. */
+struct node_inputs {
+	const char *kernel;     /* becomes Kernel.N.elf: the node's kernel ELF */
+	const char *rootserver; /* becomes capdl.N.img: the root task, a static ELF */
+	const char *dtb;        /* becomes kernel.N.dtb: the node's device tree */
+};
+
+/* Sizes of what pack_image() wrote, for reports and benchmarks. */
+struct pack_result {
+	uint64_t loader_size;  /* the loader block (code, data, stack) */
+	uint64_t payload_size; /* the CPIO archive */
+	uint64_t image_size;   /* elfloader.bin: loader + payload */
+	uint64_t elf_size;     /* elfloader.elf */
+	uint64_t tables_size;  /* page-table room after the image, in the loader's region */
+};
+
+/* Check and pack. `loader_elf` is the prebuilt loader (build/loader/loader.elf).
+ * Every problem is a diagnostic naming the file and the node; a kernel
+ * built for another node's RAM says which node's it is and how to rebuild.
+ * Returns 0, or -1 with nothing written. `res` may be NULL. */
+int pack_image(const struct plan *p, const struct node_inputs *in, const char *loader_elf, const char *outdir,
+	       struct pack_result *res, struct diags *d);
+
+/* The inputs the main job's earlier stages leave for p->nodes[i]: the
+ * manifest's `kernel:` / `rootserver:` file when it names one, else what
+ * build_nodes() writes, OUT/node<N>/Kernel.<N>.elf and
+ * OUT/node<N>/capdl.<N>.img; the tree is OUT/node<N>/kernel.dtb
+ * (dts-split). Free with pack_inputs_free(). */
+struct node_inputs *pack_default_inputs(const struct plan *p, const char *outdir);
+void pack_inputs_free(struct node_inputs *in, size_t n);
+
+#endif

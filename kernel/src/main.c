@@ -1,0 +1,214 @@
+/* main.c - the demo kernel: entered exactly as seL4 is, it checks every part
+ * of that contract and says so in one line, then halts.
+ *
+ *   node N: ok EL1 mmu on ram [B, E) dtb D user [S, E) entry V
+ *   node N: FAIL <check>[=<value>] ...; EL1 mmu on ram [B, E) dtb D user [S, E) entry V
+ *
+ * The checks, by the name they fail under (see kernel/README.md):
+ *   el        CurrentEL is EL1 (an EL2 hypervisor build is not this kernel)
+ *   sctlr     SCTLR_EL1: MMU (M) and data cache (C) on
+ *   mair      MAIR_EL1: index 4 Normal write-back (0xff), index 0 Device-nGnRnE
+ *   tcr       TCR_EL1: T0SZ = T1SZ = 16 (48-bit VA), 4 KiB granules
+ *   tpidr     TPIDR_EL1 = 0, the logical core id of a unicore kernel
+ *   bss       the loader zeroed the segment's tail [p_filesz, p_memsz), BSS
+ *             included (value: the first non-zero address)
+ *   image-pa  the loader mapped this image at its physical address
+ *   dtb-range the DTB (x4, x5) lies in the node's RAM, after the image
+ *   dtb-magic, dtb-size, dtb-version, dtb-layout   the DTB header; size = x5
+ *   dtb-memory  the DTB's /memory is exactly the node's RAM (as built)
+ *   user-range  the user image [x0, x1) is in the node's RAM, page aligned,
+ *               above the image and the DTB
+ *   entry     x3 lies inside the user image's virtual range
+ *               [x0 - pv_offset, x1 - pv_offset)
+ */
+#include "arch.h"
+#include "console.h"
+#include "fdt.h"
+#include "kernel_config.h"
+#include "line.h"
+#include "mmu.h"
+
+#ifndef KERNEL_NODE_ID
+#error "KERNEL_NODE_ID: the node this kernel is built for (kernel/CMakeLists.txt sets it)"
+#endif
+
+/* The node's RAM as its device tree said at build time (seL4 compiles its
+ * memory in just the same way). */
+static const struct mem_range ram_built[KERNEL_RAM_COUNT] = KERNEL_RAM_INIT;
+
+/* x0..x5 as the loader passed them. */
+struct boot_args {
+	uint64_t ui_start, ui_end;
+	int64_t pv_offset;
+	uint64_t v_entry, dtb, dtb_size;
+};
+
+struct report {
+	struct line fails;        /* " name=value" per failed check */
+	struct mem_range ram[FDT_MAX_RANGES];
+	unsigned n_ram;           /* the RAM to print: the DTB's if read */
+	uint64_t el, sctlr;
+};
+
+static void fail(struct report *r, const char *name)
+{
+	line_str(&r->fails, " ");
+	line_str(&r->fails, name);
+}
+
+/* What the loader left in the system registers. */
+static void check_registers(struct report *r, uint64_t bss_bad)
+{
+	uint64_t mair = read_mair_el1(), tcr = read_tcr_el1(), tpidr = read_tpidr_el1();
+
+	r->el = (read_currentel() >> 2) & 3;
+	r->sctlr = read_sctlr_el1();
+	if (r->el != 1)
+		line_named_hex(&r->fails, "el", r->el);
+	if ((r->sctlr & (SCTLR_M | SCTLR_C)) != (SCTLR_M | SCTLR_C))
+		line_named_hex(&r->fails, "sctlr", r->sctlr);
+	if (((mair >> (8 * MAIR_IDX_NORMAL)) & 0xff) != MAIR_NORMAL_WB ||
+	    ((mair >> (8 * MAIR_IDX_DEVICE_nGnRnE)) & 0xff) != MAIR_DEVICE)
+		line_named_hex(&r->fails, "mair", mair);
+	/* T0SZ 5:0, T1SZ 21:16, TG0 15:14 (0b00 = 4K), TG1 31:30 (0b10 = 4K). */
+	if ((tcr & 0x3f) != 16 || ((tcr >> 16) & 0x3f) != 16 || ((tcr >> 14) & 3) != 0 || ((tcr >> 30) & 3) != 2)
+		line_named_hex(&r->fails, "tcr", tcr);
+	if (tpidr != 0)
+		line_named_hex(&r->fails, "tpidr", tpidr);
+	if (bss_bad)
+		line_named_hex(&r->fails, "bss", bss_bad);
+	uint64_t pa = mmu_translate((uint64_t)_start);
+	if (pa != image_pa(_start))
+		line_named_hex(&r->fails, "image-pa", pa);
+}
+
+/* x0..x5 against each other and the node's RAM; true if the DTB may be read. */
+static bool check_args(struct report *r, const struct boot_args *a)
+{
+	uint64_t image_end = image_pa(ki_end), dtb_end = a->dtb + a->dtb_size;
+	bool dtb_ok = a->dtb && a->dtb_size && a->dtb >= image_end && window_covers(a->dtb, a->dtb_size);
+
+	if (!dtb_ok)
+		fail(r, "dtb-range");
+	if (a->ui_end <= a->ui_start || (a->ui_start & (PAGE_SIZE - 1)) || a->ui_start < image_end ||
+	    a->ui_start < dtb_end || !window_covers(a->ui_start, a->ui_end - a->ui_start))
+		fail(r, "user-range");
+	/* seL4 maps the user image at physical - pv_offset. */
+	if (a->v_entry < a->ui_start - (uint64_t)a->pv_offset || a->v_entry >= a->ui_end - (uint64_t)a->pv_offset)
+		fail(r, "entry");
+	return dtb_ok;
+}
+
+static bool same_ranges(const struct mem_range *a, unsigned na, const struct mem_range *b, unsigned nb)
+{
+	if (na != nb)
+		return false;
+	for (unsigned i = 0; i < na; i++)
+		if (a[i].base != b[i].base || a[i].size != b[i].size)
+			return false;
+	return true;
+}
+
+/* The DTB's header and /memory, read through the kernel's own window. */
+static void check_dtb(struct report *r, const struct boot_args *a)
+{
+	const void *blob = window_va(a->dtb);
+	struct mem_range built[KERNEL_RAM_COUNT];
+	unsigned n_built = KERNEL_RAM_COUNT;
+
+	switch (fdt_check(blob, a->dtb_size)) {
+	case FDT_OK:
+		break;
+	case FDT_BAD_MAGIC:
+		line_named_hex(&r->fails, "dtb-magic", a->dtb_size >= 4 ? fdt_magic(blob) : 0);
+		return;
+	case FDT_BAD_SIZE:
+		line_named_hex(&r->fails, "dtb-size", fdt_totalsize(blob));
+		return;
+	case FDT_BAD_VERSION:
+		fail(r, "dtb-version");
+		return;
+	default:
+		fail(r, "dtb-layout");
+		return;
+	}
+	if (fdt_memory(blob, r->ram, &r->n_ram) != FDT_OK) {
+		r->n_ram = 0;
+		fail(r, "dtb-memory");
+		return;
+	}
+	for (unsigned i = 0; i < n_built; i++)
+		built[i] = ram_built[i];
+	n_built = ranges_normalize(built, n_built);
+	if (!same_ranges(r->ram, r->n_ram, built, n_built))
+		fail(r, "dtb-memory");
+}
+
+static void print_report(const struct report *r, const struct boot_args *a)
+{
+	struct line out = {0};
+	line_str(&out, "node ");
+	line_dec(&out, KERNEL_NODE_ID);
+	line_str(&out, r->fails.len ? ": FAIL" : ": ok");
+	if (r->fails.len) {
+		line_str(&out, r->fails.buf);
+		line_str(&out, ";");
+	}
+	line_str(&out, " EL");
+	line_dec(&out, r->el);
+	line_str(&out, r->sctlr & SCTLR_M ? " mmu on ram" : " mmu off ram");
+	if (r->n_ram)
+		for (unsigned i = 0; i < r->n_ram; i++)
+			line_range(&out, r->ram[i].base, r->ram[i].base + r->ram[i].size);
+	else
+		for (unsigned i = 0; i < KERNEL_RAM_COUNT; i++)
+			line_range(&out, ram_built[i].base, ram_built[i].base + ram_built[i].size);
+	line_str(&out, " dtb ");
+	line_hex(&out, a->dtb);
+	line_str(&out, " user");
+	line_range(&out, a->ui_start, a->ui_end);
+	line_str(&out, " entry ");
+	line_hex(&out, a->v_entry);
+	console_line(out.buf);
+}
+
+/* Called by head.S with x0..x5 untouched and x6 = the first non-zero BSS
+ * address (0 when the loader zeroed it all). */
+void kernel_main(uint64_t ui_start, uint64_t ui_end, int64_t pv_offset, uint64_t v_entry, uint64_t dtb,
+		 uint64_t dtb_size, uint64_t bss_bad)
+{
+	/* Nothing here relies on BSS being zero: that is one of the checks. */
+	struct report r = {0};
+	const struct boot_args a = {ui_start, ui_end, pv_offset, v_entry, dtb, dtb_size};
+
+	/* First what the loader left, while its tables are still in use. */
+	check_registers(&r, bss_bad);
+	/* Then our own tables: the window over our RAM and the console. */
+	mmu_take_over();
+	console_attach(uart_va());
+	if (check_args(&r, &a))
+		check_dtb(&r, &a);
+	print_report(&r, &a);
+	halt();
+}
+
+/* Called by the exception vectors: the entry contract was broken in a way
+ * the checks did not catch (or there is a bug). One line, then stop. */
+void kernel_exception(uint64_t vector)
+{
+	/* In .data, not BSS: it must be right even if BSS was not zeroed. */
+	static __attribute__((section(".data"))) int reported;
+	struct line out = {0};
+	if (!reported && console_attached()) {
+		reported = 1;
+		line_str(&out, "node ");
+		line_dec(&out, KERNEL_NODE_ID);
+		line_str(&out, ": FAIL");
+		line_named_hex(&out, "exception", vector);
+		line_named_hex(&out, "esr", read_esr_el1());
+		line_named_hex(&out, "elr", read_elr_el1());
+		line_named_hex(&out, "far", read_far_el1());
+		console_line(out.buf);
+	}
+	halt();
+}

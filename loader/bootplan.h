@@ -1,0 +1,191 @@
+/* bootplan.h - the boot plan: every decision the host made, for the loader
+ * to obey. Shared by the host (imgtool/pack.c writes it, imgtool/image.c
+ * reads it) and the loader (loader.c, start.S).
+ *
+ * The image the packer writes, loaded at `image_base`:
+ *
+ *   [0, loader_size)        the loader (start.S header first, see LDR_*)
+ *   [loader_size, ...)      the payload, a CPIO newc archive whose first
+ *                           member, "bootplan", holds this plan; then
+ *                           Kernel.N.elf, capdl.N.img, kernel.N.dtb per node
+ *   [image_size, region_end) scratch the loader's page tables go in
+ *
+ * The plan is one header, then four arrays (members, nodes, ops, maps) at
+ * the offsets the header names. Every field is little-endian, naturally
+ * aligned and fixed-width; there are no pointers, only physical addresses
+ * and offsets, so the same bytes mean the same on the host and the board.
+ * The hash covers the whole plan except the hash itself; each member's hash
+ * covers its data in the payload.
+ */
+#ifndef MKIMG_BOOTPLAN_H
+#define MKIMG_BOOTPLAN_H
+
+#define BP_MAGIC 0x4e414c50544f4f42 /* "BOOTPLAN" read as a little-endian u64 */
+#define BP_VERSION 1
+#define BP_MEMBER "bootplan" /* the plan's name in the payload; its data lands 8-aligned */
+
+/* The loader's own header, its first 32 bytes (start.S): a branch over it,
+ * a magic, and the loader's size (code, data and stack, page aligned), which
+ * is where the payload starts. The packer reads it from the loader ELF; the
+ * loader reads it to find the payload. */
+#define LDR_MAGIC 0x52444c474d494b4d /* "MKIMGLDR" */
+#define LDR_HDR_MAGIC 8
+#define LDR_HDR_SIZE 16
+#define LDR_HDR_VERSION 24 /* u32: the BP_VERSION it understands */
+#define LDR_HDR_BYTES 32
+
+#define BP_PAGE 0x1000
+#define BP_BLOCK 0x200000 /* every map is made of 2 MiB blocks */
+
+/* psci: the conduit of PSCI calls */
+#define BP_PSCI_NONE 0
+#define BP_PSCI_SMC 1
+#define BP_PSCI_HVC 2
+
+/* bp_node.start: how the node's cpu starts */
+#define BP_START_SELF 0 /* the loader's own cpu: entered last */
+#define BP_START_PSCI 1 /* PSCI CPU_ON */
+#define BP_START_SPIN 2 /* spin table: write the entry to release_addr, sev */
+
+/* bp_op.kind */
+#define BP_OP_COPY 1
+#define BP_OP_ZERO 2
+
+/* bp_header.flags: facts for `mkimg run` */
+#define BP_FLAG_VIRT 1 /* QEMU virt with virtualization=on (the loader starts at EL2) */
+
+/* Offsets of struct bp_node fields that start.S reads. */
+#define BP_NODE_MPIDR 16
+#define BP_NODE_ENTRY 64
+#define BP_NODE_REGS 72
+#define BP_NODE_TTBR0 120
+#define BP_NODE_TTBR1 128
+#define BP_NODE_MAIR 144
+#define BP_NODE_TCR 152
+#define BP_NODE_SCTLR 160
+#define BP_NODE_HCR 168
+#define BP_NODE_CNTHCTL 176
+#define BP_NODE_CPTR 184
+#define BP_NODE_ICC_SRE 192
+#define BP_NODE_BYTES 216
+
+/* Offsets of struct bp_header fields that start.S reads. */
+#define BP_HDR_NODES_OFF 168
+#define BP_HDR_NODES_COUNT 172
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct bp_header {
+	uint64_t magic;           /* BP_MAGIC */
+	uint32_t version;         /* BP_VERSION */
+	uint32_t size;            /* bytes of the plan, this header included */
+	uint64_t console;         /* PL011 base for the loader's log; 0 = silent */
+	uint64_t console_check;   /* ~console, so the loader may print before it checked the hash */
+	uint8_t sha256[32];       /* SHA-256 of bytes [0, 32) then [64, size) */
+	uint64_t image_base;      /* physical address of the image's first byte */
+	uint64_t image_size;      /* loader + payload: the bytes of elfloader.bin */
+	uint64_t region_end;      /* the loader's RAM region is [image_base, region_end) */
+	uint64_t primary_mpidr;   /* the cpu the loader must run on */
+	uint64_t copy_tables;     /* the copy phase's page tables: [copy_tables, copy_tables_end), */
+	uint64_t copy_tables_end; /* the root first */
+	uint64_t mair;            /* the copy phase's MAIR (EL2 or EL1) */
+	uint64_t tcr_el1;         /* copy phase at EL1; IPS (34:32) is filled in from ID_AA64MMFR0 */
+	uint64_t tcr_el2;         /* copy phase at EL2; PS (18:16) likewise */
+	uint64_t sctlr_el1;       /* copy phase at EL1: MMU and caches on */
+	uint64_t sctlr_el2;       /* copy phase at EL2: MMU and caches on */
+	uint32_t psci;            /* BP_PSCI_* */
+	uint32_t gic_version;     /* 2 or 3 */
+	uint32_t members_off, members_count;
+	uint32_t nodes_off, nodes_count; /* in boot order, the loader's own node last */
+	uint32_t ops_off, ops_count;
+	uint32_t maps_off, maps_count;
+	uint32_t copy_maps_first[2]; /* the copy phase's maps: [0] when the loader */
+	uint32_t copy_maps_count[2]; /* runs at EL1, [1] at EL2 (AP[1] is RES1 there) */
+	/* Facts for the host tools (inspect, run); the loader ignores them. */
+	uint64_t ram_base, ram_size; /* the board's RAM, lowest to highest address */
+	uint32_t cpus;               /* cpus on the board */
+	uint32_t flags;              /* BP_FLAG_* */
+	char name[32];               /* the plan's name, NUL padded */
+	char machine[16];            /* QEMU machine ("virt"), or "" */
+	char cpu[24];                /* QEMU cpu model ("cortex-a53") */
+};
+
+/* One payload member (not the plan itself). */
+struct bp_member {
+	uint64_t offset;   /* of its data, from the image's first byte */
+	uint64_t size;
+	uint8_t sha256[32];
+	char name[32];     /* its CPIO name: "Kernel.0.elf", NUL padded */
+};
+
+/* One node: its cpu, where its kernel goes, and how it is entered. */
+struct bp_node {
+	uint32_t id;
+	uint32_t cpu;            /* index among /cpus */
+	uint32_t start;          /* BP_START_* */
+	uint32_t el;             /* the kernel's exception level: 1 */
+	uint64_t mpidr;          /* affinity fields: PSCI target, and how a started cpu finds its node */
+	uint64_t release_addr;   /* BP_START_SPIN: cpu-release-addr */
+	uint64_t ram_base;       /* the node's first RAM region: every op writes inside */
+	uint64_t ram_end;
+	uint64_t kernel_base;    /* the kernel's physical range */
+	uint64_t kernel_end;
+	uint64_t entry;          /* the kernel's virtual entry point */
+	uint64_t regs[6];        /* x0..x5: user image start, end, pv_offset, entry, DTB, DTB size */
+	uint64_t ttbr0;          /* page-table roots, the first two pages of the node's table */
+	uint64_t ttbr1;          /* area [ttbr0, tables_end); the rest is allocated in order */
+	uint64_t tables_end;
+	uint64_t mair_el1;
+	uint64_t tcr_el1;        /* IPS (34:32) is filled in from ID_AA64MMFR0 */
+	uint64_t sctlr_el1;      /* MMU and caches on */
+	uint64_t hcr_el2;        /* EL2 state, written when the loader runs at EL2 */
+	uint64_t cnthctl_el2;
+	uint64_t cptr_el2;
+	uint64_t icc_sre_el2;    /* 0: leave alone (no GICv3 system registers) */
+	uint32_t ops_first, ops_count;
+	uint32_t maps_first, maps_count;
+};
+
+/* Copy `size` bytes of a member, or zero `size` bytes, at physical `dst`. */
+struct bp_op {
+	uint32_t kind;   /* BP_OP_* */
+	uint32_t member; /* BP_OP_COPY: index into the members */
+	uint64_t src;    /* BP_OP_COPY: offset in the member's data */
+	uint64_t dst;
+	uint64_t size;
+};
+
+/* Map [va, va + size) to [pa, pa + size) with 2 MiB block descriptors. */
+struct bp_map {
+	uint64_t va, pa, size;
+	uint64_t attr; /* descriptor bits besides address and type: AttrIndx, AP, SH, AF, PXN, UXN */
+	uint32_t root; /* node maps: 0 = TTBR0, 1 = TTBR1; copy-phase maps: 0 */
+	uint32_t reserved;
+};
+
+#define BP_ASSERT_OFFSET(type, field, off) _Static_assert(__builtin_offsetof(type, field) == (off), #type "." #field)
+BP_ASSERT_OFFSET(struct bp_header, sha256, 32);
+BP_ASSERT_OFFSET(struct bp_header, image_base, 64);
+BP_ASSERT_OFFSET(struct bp_header, nodes_off, BP_HDR_NODES_OFF);
+BP_ASSERT_OFFSET(struct bp_header, nodes_count, BP_HDR_NODES_COUNT);
+BP_ASSERT_OFFSET(struct bp_node, mpidr, BP_NODE_MPIDR);
+BP_ASSERT_OFFSET(struct bp_node, entry, BP_NODE_ENTRY);
+BP_ASSERT_OFFSET(struct bp_node, regs, BP_NODE_REGS);
+BP_ASSERT_OFFSET(struct bp_node, ttbr0, BP_NODE_TTBR0);
+BP_ASSERT_OFFSET(struct bp_node, ttbr1, BP_NODE_TTBR1);
+BP_ASSERT_OFFSET(struct bp_node, mair_el1, BP_NODE_MAIR);
+BP_ASSERT_OFFSET(struct bp_node, tcr_el1, BP_NODE_TCR);
+BP_ASSERT_OFFSET(struct bp_node, sctlr_el1, BP_NODE_SCTLR);
+BP_ASSERT_OFFSET(struct bp_node, hcr_el2, BP_NODE_HCR);
+BP_ASSERT_OFFSET(struct bp_node, cnthctl_el2, BP_NODE_CNTHCTL);
+BP_ASSERT_OFFSET(struct bp_node, cptr_el2, BP_NODE_CPTR);
+BP_ASSERT_OFFSET(struct bp_node, icc_sre_el2, BP_NODE_ICC_SRE);
+_Static_assert(sizeof(struct bp_node) == BP_NODE_BYTES, "struct bp_node size");
+_Static_assert(sizeof(struct bp_header) % 8 == 0, "struct bp_header size");
+_Static_assert(sizeof(struct bp_member) % 8 == 0, "struct bp_member size");
+_Static_assert(sizeof(struct bp_op) % 8 == 0, "struct bp_op size");
+_Static_assert(sizeof(struct bp_map) % 8 == 0, "struct bp_map size");
+#endif
+
+#endif

@@ -1,0 +1,27 @@
+/* sha256.h - SHA-256 (FIPS 180-4), freestanding: the one implementation the
+ * loader and the host share, so both compute a hash the same way.
+ *
+ * Needs only <stdint.h> and <stddef.h>; reads its input a byte at a time,
+ * so any alignment works, even with the MMU off (-mstrict-align).
+ */
+#ifndef MKIMG_SHA256_H
+#define MKIMG_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHA256_BYTES 32
+
+struct sha256 {
+	uint32_t h[8];
+	uint64_t len;      /* bytes hashed so far */
+	uint8_t block[64]; /* a partial block */
+};
+
+void sha256_init(struct sha256 *s);
+void sha256_update(struct sha256 *s, const void *data, size_t n);
+void sha256_final(struct sha256 *s, uint8_t out[SHA256_BYTES]);
+/* The hash of one buffer. */
+void sha256(const void *data, size_t n, uint8_t out[SHA256_BYTES]);
+
+#endif

@@ -1,0 +1,6 @@
+/* Not seL4: just an AArch64 entry point that waits. */
+	.text
+	.global _start
+_start:
+	wfe
+	b	_start

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""boot.py CLI IMAGE LAYOUT_JSON [--refuse] [--timeout S]
+
+Boot IMAGE in QEMU through `CLI run --timeout S IMAGE` and read the serial
+console until every node has spoken (or, with --refuse, until the loader
+refused), then stop QEMU. Checks:
+
+  boot:    for every node of the plan, one loader line
+             LDR|INFO: node N kernel [BASE, ...) ... cpu C via ...
+           with BASE its first RAM region's base, and one kernel line
+             node N: ok ... ram [B, E) ...
+           naming every RAM region of that node; no FAIL, no LDR|ERROR.
+  refuse:  one LDR|ERROR line, then (after a grace period) no node line.
+
+Exit 0 when the checks pass; the console is printed on failure.
+
+The demo kernels share one UART and take turns by time slots; on a loaded
+host a vCPU can lose its turn in the middle of a line and two lines mix.
+Such a boot (lines interleaved, nothing else wrong) is tried again, up to
+--retries times; it says so.
+"""
+import argparse
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cli")
+    ap.add_argument("image")
+    ap.add_argument("layout")
+    ap.add_argument("--refuse", action="store_true")
+    ap.add_argument("--timeout", type=int, default=60)
+    ap.add_argument("--retries", type=int, default=2)
+    a = ap.parse_args()
+    plan = json.load(open(a.layout))
+    nodes = {n["id"]: n for n in plan["nodes"]}
+    for attempt in range(a.retries + 1):
+        lines, elapsed, loader_done = boot(a.cli, a.image, nodes, a.refuse, a.timeout)
+        errors = check_refuse(lines) if a.refuse else check_boot(lines, nodes)
+        if not errors or a.refuse or not interleaved(lines) or attempt == a.retries:
+            break
+        print("note: the kernels' console lines interleaved; booting again")
+    if errors:
+        for e in errors:
+            print("FAIL:", e)
+        print("--- console ---")
+        print("\n".join(lines))
+        return 1
+    print("\n".join(lines))
+    if a.refuse:
+        print("ok: refused in %.2f s" % elapsed)
+    else:
+        print("ok: %d node%s booted in %.2f s (the loader was done after %.2f s)" % (
+            len(nodes), "" if len(nodes) == 1 else "s", elapsed, loader_done or 0))
+    return 0
+
+
+def interleaved(lines):
+    """Two kernels' text on one line, or a node line cut short."""
+    return any(len(re.findall(r"node \d+: ", l)) > 1 or re.match(r"node \d+: ok(?!.* entry 0x[0-9a-f]+$)", l)
+               for l in lines)
+
+
+def boot(cli, image, nodes, refuse, timeout):
+    """Run the image until every node spoke, the loader refused (plus a
+    grace period), QEMU ended or the time ran out."""
+    proc = subprocess.Popen([cli, "run", "--timeout", str(timeout), image], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    lines, buf = [], b""
+    start = time.monotonic()
+    deadline = start + timeout
+    refused_at = None
+    loader_done = None
+    spoken = set()
+    while time.monotonic() < deadline:
+        if refused_at and time.monotonic() > refused_at + 2:
+            break
+        if not refuse and spoken >= set(nodes):
+            break
+        r, _, _ = select.select([proc.stdout], [], [], 0.1)
+        if not r:
+            if proc.poll() is not None:
+                break
+            continue
+        chunk = os.read(proc.stdout.fileno(), 4096)
+        if not chunk:
+            break
+        buf += chunk
+        while b"\n" in buf:
+            raw, buf = buf.split(b"\n", 1)
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            lines.append(line)
+            spoken.update(int(i) for i in re.findall(r"node (\d+): ", line))
+            if line.startswith("LDR|INFO: entering the kernels") and loader_done is None:
+                loader_done = time.monotonic() - start
+            if line.startswith("LDR|ERROR") and refused_at is None:
+                refused_at = time.monotonic()
+    elapsed = time.monotonic() - start
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+    return lines, elapsed, loader_done
+
+
+def check_refuse(lines):
+    errors = []
+    if not any(l.startswith("LDR|ERROR: ") for l in lines):
+        errors.append("the loader did not refuse (no LDR|ERROR line)")
+    for l in lines:
+        if re.match(r"node \d+: ", l):
+            errors.append("a kernel ran: " + l)
+    return errors
+
+
+def check_boot(lines, nodes):
+    errors = []
+    for l in lines:
+        if l.startswith("LDR|ERROR") or re.match(r"node \d+: FAIL", l):
+            errors.append(l)
+    for nid, n in sorted(nodes.items()):
+        mem = [(int(r["base"], 16), int(r["base"], 16) + int(r["size"], 16)) for r in n["memory"]]
+        cpu = n["cpus"][0]["index"]
+        pat = r"LDR\|INFO: node %d kernel \[0x%x, 0x[0-9a-f]+\) dtb 0x[0-9a-f]+ user \[0x[0-9a-f]+, 0x[0-9a-f]+\) cpu %d via " % (
+            nid, mem[0][0], cpu)
+        if not any(re.match(pat, l) for l in lines):
+            errors.append("no loader line for node %d (kernel at 0x%x, cpu %d)" % (nid, mem[0][0], cpu))
+        mine = [l for l in lines if l.startswith("node %d: " % nid)]
+        if len(mine) != 1:
+            errors.append("node %d printed %d lines, not one" % (nid, len(mine)))
+            continue
+        line = mine[0]
+        if not line.startswith("node %d: ok" % nid):
+            errors.append("node %d did not pass its checks: %s" % (nid, line))
+        ram = re.search(r" ram((?: \[0x[0-9a-f]+, 0x[0-9a-f]+\))+)", line)
+        got = [(int(a, 16), int(b, 16)) for a, b in re.findall(r"\[(0x[0-9a-f]+), (0x[0-9a-f]+)\)", ram.group(1))] if ram else []
+        if got != mem:
+            errors.append("node %d reports RAM %s, its plan says %s" % (
+                nid, [(hex(a), hex(b)) for a, b in got], [(hex(a), hex(b)) for a, b in mem]))
+    return errors
+
+
+if __name__ == "__main__":
+    sys.exit(main())
