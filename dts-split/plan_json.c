@@ -108,17 +108,6 @@ static void get_ranges(struct jctx *c, const json_t *arr, const char *where, str
 
 /* ------------------------------------------------------------ pools */
 
-static int cmp_pool(const void *a, const void *b)
-{
-	return strcmp(((const struct plan_pool *)a)->name, ((const struct plan_pool *)b)->name);
-}
-
-static int cmp_uint(const void *a, const void *b)
-{
-	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void parse_pools(struct jctx *c, const json_t *arr)
 {
 	struct plan *p = &c->pj->plan;
@@ -164,7 +153,7 @@ static void parse_pools(struct jctx *c, const json_t *arr)
 		p->pools[p->n_pools++] = pp;
 	}
 	/* the planner's order: by name; nodes refer to pools by index */
-	sort(p->pools, p->n_pools, sizeof(*p->pools), cmp_pool);
+	sort(p->pools, p->n_pools, sizeof(*p->pools), plan_cmp_pool);
 }
 
 static void parse_channels(struct jctx *c, const json_t *arr)
@@ -198,33 +187,6 @@ static void parse_channels(struct jctx *c, const json_t *arr)
 }
 
 /* ------------------------------------------------------------ nodes */
-
-static int cmp_range(const void *a, const void *b)
-{
-	const struct mk_range *x = a, *y = b;
-	return x->base < y->base ? -1 : x->base > y->base;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int cmp_sgi(const void *a, const void *b)
-{
-	const struct plan_sgi *x = a, *y = b;
-	if (x->sgi != y->sgi)
-		return x->sgi < y->sgi ? -1 : 1;
-	if (x->from != y->from)
-		return x->from < y->from ? -1 : 1;
-	return x->to < y->to ? -1 : x->to > y->to;
-}
-
-static int cmp_node(const void *a, const void *b)
-{
-	const struct plan_node *x = a, *y = b;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
 
 static void node_cpus(struct jctx *c, struct plan_node *n, const json_t *arr, const char *where)
 {
@@ -340,7 +302,7 @@ static void node_sgis(struct jctx *c, struct plan_node *n, const json_t *arr, co
 				*VEC_PUSH(n->sgis, n->n_sgis) = g;
 		}
 	}
-	sort(n->sgis, n->n_sgis, sizeof(*n->sgis), cmp_sgi);
+	sort(n->sgis, n->n_sgis, sizeof(*n->sgis), plan_cmp_sgi);
 }
 
 /* The planner's `reserved`: board RAM minus the node's memory and pools. */
@@ -453,7 +415,7 @@ static void parse_top(struct jctx *c, const json_t *root)
 	json_t *x;
 	json_array_foreach(nodes, i, x)
 		parse_node(c, x, i);
-	sort(p->nodes, p->n_nodes, sizeof(*p->nodes), cmp_node);
+	sort(p->nodes, p->n_nodes, sizeof(*p->nodes), plan_cmp_node);
 
 	for (size_t k = 0; k < p->n_pools; k++)
 		for (size_t j = 0; j < p->pools[k].n_nodes; j++)

@@ -169,11 +169,7 @@ static void define(struct sb *b, const struct mf_artifact *a, const char *key, c
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *v = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(v, (size_t)n + 1, fmt, ap);
+	char *v = xvasprintf(fmt, ap);
 	va_end(ap);
 	char *arg = xasprintf("-D%s=%s", key, v);
 	sb_add(b, " \\\n\t\t");

@@ -102,11 +102,7 @@ static void take(struct planner *pl, struct mk_range r, enum taken_kind kind, co
 {
 	va_list ap;
 	va_start(ap, fmt_what);
-	int n = vsnprintf(NULL, 0, fmt_what, ap);
-	va_end(ap);
-	char *what = xmalloc((size_t)n + 1);
-	va_start(ap, fmt_what);
-	vsnprintf(what, (size_t)n + 1, fmt_what, ap);
+	char *what = xvasprintf(fmt_what, ap);
 	va_end(ap);
 
 	for (size_t i = 0; i < pl->n_taken; i++) {
@@ -221,21 +217,10 @@ static bool check_region(struct planner *pl, const struct mf_region *reg, const 
 	return ok;
 }
 
-static int cmp_node_ptr(const void *a, const void *b)
+int plan_cmp_node(const void *a, const void *b)
 {
 	const struct plan_node *x = a, *y = b;
 	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static int cmp_range(const void *a, const void *b)
-{
-	const struct mk_range *x = a, *y = b;
-	return x->base < y->base ? -1 : x->base > y->base;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static int cmp_irq(const void *a, const void *b)
@@ -246,7 +231,7 @@ static int cmp_irq(const void *a, const void *b)
 	return strcmp(x->device, y->device);
 }
 
-static int cmp_sgi(const void *a, const void *b)
+int plan_cmp_sgi(const void *a, const void *b)
 {
 	const struct plan_sgi *x = a, *y = b;
 	if (x->sgi != y->sgi)
@@ -254,12 +239,6 @@ static int cmp_sgi(const void *a, const void *b)
 	if (x->from != y->from)
 		return x->from < y->from ? -1 : 1;
 	return x->to < y->to ? -1 : x->to > y->to;
-}
-
-static int cmp_uint(const void *a, const void *b)
-{
-	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-	return x < y ? -1 : x > y;
 }
 
 static struct plan_node *node_by_id(struct plan *p, uint64_t id)
@@ -296,7 +275,7 @@ static void plan_nodes(struct planner *pl)
 		n->loc = mn->loc;
 		n->mf = mn;
 	}
-	sort(p->nodes, p->n_nodes, sizeof(*p->nodes), cmp_node_ptr);
+	sort(p->nodes, p->n_nodes, sizeof(*p->nodes), plan_cmp_node);
 }
 
 static void plan_cpus(struct planner *pl)
@@ -473,7 +452,7 @@ static void plan_memory(struct planner *pl)
 	}
 }
 
-static int cmp_pool_name(const void *a, const void *b)
+int plan_cmp_pool(const void *a, const void *b)
 {
 	return strcmp(((const struct plan_pool *)a)->name, ((const struct plan_pool *)b)->name);
 }
@@ -519,7 +498,7 @@ static void plan_pools_declare(struct planner *pl)
 static void plan_pools_finish(struct planner *pl)
 {
 	struct plan *p = pl->p;
-	sort(p->pools, p->n_pools, sizeof(*p->pools), cmp_pool_name);
+	sort(p->pools, p->n_pools, sizeof(*p->pools), plan_cmp_pool);
 	struct mk_range *pools = xcalloc(p->n_pools, sizeof(*pools));
 	for (size_t i = 0; i < p->n_pools; i++) {
 		pools[i] = p->pools[i].r;
@@ -721,7 +700,7 @@ static void plan_channels(struct planner *pl)
 		*VEC_PUSH(to->sgis, to->n_sgis) = p->channels[i];
 	}
 	for (size_t i = 0; i < p->n_nodes; i++)
-		sort(p->nodes[i].sgis, p->nodes[i].n_sgis, sizeof(*p->nodes[i].sgis), cmp_sgi);
+		sort(p->nodes[i].sgis, p->nodes[i].n_sgis, sizeof(*p->nodes[i].sgis), plan_cmp_sgi);
 	free(rx);
 	free(any);
 	free(ok);

@@ -90,6 +90,11 @@ extern const struct plan_check plan_checks[];
 int plan_build(struct plan *p, const struct manifest *m, const struct platform *pf, struct diags *d);
 void plan_free(struct plan *p);
 const struct plan_node *plan_node_by_id(const struct plan *p, unsigned id);
+/* The orders the plan's lists are kept in: nodes by id, SGIs by number then
+ * sender then receiver, pools by name. */
+int plan_cmp_node(const void *a, const void *b);
+int plan_cmp_sgi(const void *a, const void *b);
+int plan_cmp_pool(const void *a, const void *b);
 
 /* Emitters (report.c). */
 void report_text(FILE *f, const struct plan *p);

@@ -61,17 +61,6 @@ struct ctx {
 	const char *psci_method; /* as written, when not smc/hvc */
 };
 
-static char *xvasprintf(const char *fmt, va_list ap)
-{
-	va_list aq;
-	va_copy(aq, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	char *s = xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, aq);
-	va_end(aq);
-	return s;
-}
-
 /* --- the tree index ---------------------------------------------------- */
 
 static int phandle_cmp(const void *a, const void *b)

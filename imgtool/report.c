@@ -27,12 +27,6 @@ static const char *board_file(const struct plan *p)
 
 /* ---------------------------------------------------------------- text */
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 
 enum row_kind { ROW_MEMORY, ROW_POOL, ROW_RESERVED };
 

@@ -39,17 +39,49 @@ char *xstrdup(const char *s)
 	return memcpy(xmalloc(n), s, n);
 }
 
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	va_list aq;
+	va_copy(aq, ap);
+	int n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	char *s = xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
-	va_list ap, aq;
+	va_list ap;
 	va_start(ap, fmt);
-	va_copy(aq, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	char *s = xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, aq);
-	va_end(aq);
 	return s;
+}
+
+int cmp_uint(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	return x < y ? -1 : x > y;
+}
+
+int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int cmp_range(const void *a, const void *b)
+{
+	const struct mk_range *x = a, *y = b;
+	if (x->base != y->base)
+		return x->base < y->base ? -1 : 1;
+	return x->size < y->size ? -1 : x->size > y->size;
 }
 
 void *vec_grow(void *v, size_t n, size_t elem)
@@ -62,18 +94,10 @@ void *vec_grow(void *v, size_t n, size_t elem)
 	return xrealloc(v, cap * elem);
 }
 
-static int range_cmp(const void *a, const void *b)
-{
-	const struct mk_range *x = a, *y = b;
-	if (x->base != y->base)
-		return x->base < y->base ? -1 : 1;
-	return x->size < y->size ? -1 : x->size > y->size;
-}
-
 size_t ranges_normalize(struct mk_range *r, size_t n)
 {
 	size_t out = 0;
-	sort(r, n, sizeof(*r), range_cmp);
+	sort(r, n, sizeof(*r), cmp_range);
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].size == 0)
 			continue;
@@ -133,12 +157,7 @@ void diag_vadd(struct diags *d, enum diag_level level, const struct mk_loc *loc,
 	       const char *fmt, va_list ap)
 {
 	struct diag *x = VEC_PUSH(d->v, d->n);
-	va_list aq;
-	va_copy(aq, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	x->msg = xmalloc((size_t)n + 1);
-	vsnprintf(x->msg, (size_t)n + 1, fmt, aq);
-	va_end(aq);
+	x->msg = xvasprintf(fmt, ap);
 	x->level = level;
 	/* A diagnostic outlives the manifest and tree it points into: keep
 	 * its own copy of the names. */

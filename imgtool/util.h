@@ -22,12 +22,20 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
 
 /* Append one element to a growable array `v` of length `n` (both lvalues);
  * evaluates to a pointer to the new, zeroed element. */
 #define VEC_PUSH(v, n)                                                         \
 	(*(void **)&(v) = vec_grow((v), (n), sizeof(*(v))), memset(&(v)[(n)], 0, sizeof(*(v))), &(v)[(n)++])
 void *vec_grow(void *v, size_t n, size_t elem);
+
+/* qsort comparators for plain arrays: unsigned, uint64_t, char *, and
+ * mk_range (by base). */
+int cmp_uint(const void *a, const void *b);
+int cmp_u64(const void *a, const void *b);
+int cmp_str(const void *a, const void *b);
+int cmp_range(const void *a, const void *b);
 
 /* qsort that accepts an empty (possibly NULL) array. */
 static inline void sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
