@@ -126,14 +126,9 @@ static int input_error(struct diags *d, const char *path, const char *what, cons
 static int input_error(struct diags *d, const char *path, const char *what, const char *fmt, ...)
 {
 	struct mk_loc loc = {.file = path};
-	char *msg;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	msg = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	diag_error(d, &loc, "image-input", "%s: %s", what, msg);
 	free(msg);
