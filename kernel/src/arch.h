@@ -28,8 +28,11 @@
 #define PTE_BLOCK 1ull          /* level 1-2: block */
 #define PTE_PAGE 3ull           /* level 3: page */
 #define PTE_ATTR(i) ((uint64_t)(i) << 2)
+#define PTE_AP_EL0_RW (1ull << 6) /* AP[2:1] = 01: read-write at EL1 and EL0 */
+#define PTE_AP_RO (3ull << 6)     /* AP[2:1] = 11: read-only at EL1 and EL0 */
 #define PTE_SH_INNER (3ull << 8)
 #define PTE_AF (1ull << 10)     /* access flag: without it the first access faults */
+#define PTE_NG (1ull << 11)     /* not global: a root task's, tagged with its ASID */
 #define PTE_PXN (1ull << 53)
 #define PTE_UXN (1ull << 54)
 #define PTE_ADDR_MASK 0x0000fffffffff000ull
@@ -57,6 +60,28 @@ SYSREG_READ(cntfrq_el0)
 SYSREG_READ(esr_el1)
 SYSREG_READ(elr_el1)
 SYSREG_READ(far_el1)
+SYSREG_READ(mpidr_el1)
+
+/* The GICv3 CPU interface's system registers, by encoding (so any
+ * assembler takes them). */
+#define SYSREG_RW(name, enc)                                                   \
+	static inline uint64_t read_##name(void)                               \
+	{                                                                      \
+		uint64_t v;                                                    \
+		__asm__ volatile("mrs %0, " enc : "=r"(v));                    \
+		return v;                                                      \
+	}                                                                      \
+	static inline void write_##name(uint64_t v)                            \
+	{                                                                      \
+		__asm__ volatile("msr " enc ", %0" : : "r"(v) : "memory");     \
+	}
+SYSREG_RW(icc_pmr_el1, "S3_0_C4_C6_0")
+SYSREG_RW(icc_iar1_el1, "S3_0_C12_C12_0")
+SYSREG_RW(icc_eoir1_el1, "S3_0_C12_C12_1")
+SYSREG_RW(icc_bpr1_el1, "S3_0_C12_C12_3")
+SYSREG_RW(icc_sre_el1, "S3_0_C12_C12_5")
+SYSREG_RW(icc_igrpen1_el1, "S3_0_C12_C12_7")
+SYSREG_RW(icc_sgi1r_el1, "S3_0_C12_C11_5")
 
 static inline uint64_t read_cntvct(void)
 {
@@ -69,6 +94,17 @@ static inline uint64_t read_cntvct(void)
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("yield" ::: "memory");
+}
+
+static inline void isb(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+}
+
+/* Full system: also orders Device accesses (the shared pools, the GIC). */
+static inline void dsb_sy(void)
+{
+	__asm__ volatile("dsb sy" ::: "memory");
 }
 
 static inline _Noreturn void halt(void)

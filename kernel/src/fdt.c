@@ -223,3 +223,175 @@ unsigned ranges_normalize(struct mem_range *r, unsigned n)
 	}
 	return out;
 }
+
+/* ---- Nodes and properties ------------------------------------------- */
+
+void fdt_open(struct fdt *f, const void *blob)
+{
+	const uint8_t *b = blob;
+	f->st = b + hdr(blob, H_OFF_STRUCT);
+	f->st_size = hdr(blob, H_SIZE_STRUCT);
+	f->str = (const char *)b + hdr(blob, H_OFF_STRINGS);
+	f->str_size = hdr(blob, H_SIZE_STRINGS);
+}
+
+/* The token at `off`, or -1 past the end or off the 4-byte grid. */
+static int64_t token(const struct fdt *f, int64_t off)
+{
+	if (off < 0 || (off & 3) || (uint64_t)off + 4 > f->st_size)
+		return -1;
+	return be32(f->st + off);
+}
+
+/* The offset just after the token at `off` and its payload, or -1. */
+static int64_t next_token(const struct fdt *f, int64_t off)
+{
+	switch (token(f, off)) {
+	case TOK_BEGIN_NODE: {
+		int64_t p = off + 4;
+		while ((uint64_t)p < f->st_size && f->st[p])
+			p++;
+		return (uint64_t)p < f->st_size ? (p + 4) & ~3ll : -1;
+	}
+	case TOK_PROP: {
+		if ((uint64_t)off + 12 > f->st_size)
+			return -1;
+		uint32_t len = be32(f->st + off + 4);
+		uint64_t end = (uint64_t)off + 12 + len;
+		return end <= f->st_size ? (int64_t)((end + 3) & ~3ull) : -1;
+	}
+	case TOK_END_NODE:
+	case TOK_NOP:
+		return off + 4;
+	default:
+		return -1;
+	}
+}
+
+/* From a node, past its name and properties (and NOPs). */
+static int64_t after_props(const struct fdt *f, int64_t node)
+{
+	int64_t off = next_token(f, node);
+	while (token(f, off) == TOK_PROP || token(f, off) == TOK_NOP)
+		off = next_token(f, off);
+	return off;
+}
+
+/* From a node, just past its END_NODE. */
+static int64_t skip_node(const struct fdt *f, int64_t node)
+{
+	unsigned depth = 0;
+	int64_t off = node;
+	do {
+		int64_t tok = token(f, off);
+		if (tok == TOK_BEGIN_NODE)
+			depth++;
+		else if (tok == TOK_END_NODE)
+			depth--;
+		else if (tok != TOK_PROP && tok != TOK_NOP)
+			return -1;
+		off = next_token(f, off);
+	} while (depth && off >= 0);
+	return off;
+}
+
+static int node_at(const struct fdt *f, int64_t off)
+{
+	while (token(f, off) == TOK_NOP)
+		off += 4;
+	return token(f, off) == TOK_BEGIN_NODE && off <= INT32_MAX ? (int)off : -1;
+}
+
+int fdt_root(const struct fdt *f)
+{
+	return node_at(f, 0);
+}
+
+int fdt_first_child(const struct fdt *f, int node)
+{
+	return node < 0 ? -1 : node_at(f, after_props(f, node));
+}
+
+int fdt_next_sibling(const struct fdt *f, int node)
+{
+	return node < 0 ? -1 : node_at(f, skip_node(f, node));
+}
+
+const char *fdt_name(const struct fdt *f, int node)
+{
+	/* next_token() succeeds only if the name ends inside the block. */
+	return node >= 0 && next_token(f, node) >= 0 ? (const char *)f->st + node + 4 : "";
+}
+
+int fdt_child(const struct fdt *f, int node, const char *name)
+{
+	for (int c = fdt_first_child(f, node); c >= 0; c = fdt_next_sibling(f, c))
+		if (streq(fdt_name(f, c), name))
+			return c;
+	return -1;
+}
+
+/* Whether the strings block holds a NUL-terminated `name` at `off`. */
+static bool string_is(const struct fdt *f, uint32_t off, const char *name)
+{
+	uint32_t i = 0;
+	for (; off + i < f->str_size && name[i]; i++)
+		if (f->str[off + i] != name[i])
+			return false;
+	return !name[i] && off + i < f->str_size && f->str[off + i] == '\0';
+}
+
+bool fdt_prop(const struct fdt *f, int node, const char *name, struct fdt_prop *p)
+{
+	if (node < 0 || next_token(f, node) < 0)
+		return false;
+	for (int64_t off = next_token(f, node); token(f, off) == TOK_PROP || token(f, off) == TOK_NOP;
+	     off = next_token(f, off)) {
+		if (token(f, off) == TOK_PROP && next_token(f, off) >= 0 &&
+		    string_is(f, be32(f->st + off + 8), name)) {
+			*p = (struct fdt_prop){f->st + off + 12, be32(f->st + off + 4)};
+			return true;
+		}
+	}
+	return false;
+}
+
+bool fdt_prop_cells(const struct fdt *f, int node, const char *name, uint32_t n, uint64_t *v)
+{
+	struct fdt_prop p;
+	if (!fdt_prop(f, node, name, &p) || p.len != 4 * n || n < 1 || n > 2)
+		return false;
+	*v = cells(p.val, n);
+	return true;
+}
+
+bool fdt_prop_has_string(const struct fdt *f, int node, const char *name, const char *s)
+{
+	struct fdt_prop p;
+	if (!fdt_prop(f, node, name, &p))
+		return false;
+	for (uint32_t at = 0; at < p.len;) {
+		if (value_is(p.val + at, p.len - at, s))
+			return true;
+		while (at < p.len && p.val[at])
+			at++;
+		at++;
+	}
+	return false;
+}
+
+void fdt_cells(const struct fdt *f, int node, uint32_t *ac, uint32_t *sc)
+{
+	uint64_t v;
+	*ac = fdt_prop_cells(f, node, "#address-cells", 1, &v) ? (uint32_t)v : 2;
+	*sc = fdt_prop_cells(f, node, "#size-cells", 1, &v) ? (uint32_t)v : 1;
+}
+
+bool fdt_reg(const struct fdt_prop *p, uint32_t ac, uint32_t sc, unsigned i, struct mem_range *r)
+{
+	uint32_t step = 4 * (ac + sc);
+	if (ac < 1 || ac > 2 || sc > 2 || (uint64_t)(i + 1) * step > p->len)
+		return false;
+	*r = (struct mem_range){cells(p->val + i * step, ac), cells(p->val + i * step + 4 * ac, sc)};
+	return true;
+}

@@ -8,6 +8,11 @@ static void put(struct line *l, char c)
 	l->buf[l->len] = '\0';
 }
 
+void line_char(struct line *l, char c)
+{
+	put(l, c);
+}
+
 void line_str(struct line *l, const char *s)
 {
 	while (*s)

@@ -14,6 +14,7 @@ struct line {
 	size_t len;
 };
 
+void line_char(struct line *l, char c);
 void line_str(struct line *l, const char *s);
 void line_hex(struct line *l, uint64_t v); /* 0x1f, no leading zeros */
 void line_dec(struct line *l, uint64_t v);

@@ -1,5 +1,6 @@
 /* main.c - the demo kernel: entered exactly as seL4 is, it checks every part
- * of that contract and says so in one line, then halts.
+ * of that contract and says so in one line; then, if all was well, it runs
+ * its root task in EL0 with the node's channels and pools (user.c).
  *
  *   node N: ok EL1 mmu on ram [B, E) dtb D user [S, E) entry V
  *   node N: FAIL <check>[=<value>] ...; EL1 mmu on ram [B, E) dtb D user [S, E) entry V
@@ -20,16 +21,27 @@
  *               above the image and the DTB
  *   entry     x3 lies inside the user image's virtual range
  *               [x0 - pv_offset, x1 - pv_offset)
+ * and, once all those passed, what running the root task needs:
+ *   chosen    the tree's /chosen/mkimg channels and pools are well formed
+ *   node-id   /chosen mkimg,node-id is the node this kernel was built for
+ *   gic       a node with channels has a GIC this kernel can drive
+ *   user-map  the root task's image, boot info and pools could be mapped
  */
 #include "arch.h"
 #include "console.h"
 #include "fdt.h"
+#include "gic.h"
 #include "kernel_config.h"
 #include "line.h"
 #include "mmu.h"
+#include "node.h"
+#include "user.h"
 
 #ifndef KERNEL_NODE_ID
 #error "KERNEL_NODE_ID: the node this kernel is built for (kernel/CMakeLists.txt sets it)"
+#endif
+#ifndef KERNEL_GIC_DELAY_MS
+#define KERNEL_GIC_DELAY_MS 0
 #endif
 
 /* The node's RAM as its device tree said at build time (seL4 compiles its
@@ -144,6 +156,51 @@ static void check_dtb(struct report *r, const struct boot_args *a)
 		fail(r, "dtb-memory");
 }
 
+/* The SGIs this node receives, one bit each. */
+static uint32_t receive_sgis(const struct node_info *ni)
+{
+	uint32_t m = 0;
+	for (unsigned i = 0; i < ni->n_channels; i++)
+		if (ni->channels[i].direction == DEMO_RECEIVE)
+			m |= 1u << ni->channels[i].sgi;
+	return m;
+}
+
+/* A late kernel, on purpose (MKIMG_GIC_DELAY_MS, for tests): its peers'
+ * first signals then come before it listens, and must not be lost. */
+static void test_delay(void)
+{
+	uint64_t freq = read_cntfrq_el0(), t0 = read_cntvct();
+	while (read_cntvct() - t0 < freq / 1000 * KERNEL_GIC_DELAY_MS)
+		cpu_relax();
+}
+
+/* What the root task needs: the node's facts from /chosen, its own SGIs in
+ * the GIC (only when it has channels: a node without touches no GIC
+ * register), its address space. Only after every earlier check passed. */
+static void prepare_root_task(struct report *r, const struct boot_args *a)
+{
+	struct fdt f;
+	fdt_open(&f, window_va(a->dtb));
+	if (!node_read(&f, &node_info)) {
+		fail(r, "chosen");
+		return;
+	}
+	if (node_info.has_id && node_info.id != KERNEL_NODE_ID) {
+		line_named_hex(&r->fails, "node-id", node_info.id);
+		return;
+	}
+	node_info.id = KERNEL_NODE_ID;
+	if (KERNEL_GIC_DELAY_MS)
+		test_delay();
+	if (node_info.n_channels && !gic_setup(&f, receive_sgis(&node_info))) {
+		fail(r, "gic");
+		return;
+	}
+	if (!user_prepare(a->ui_start, a->ui_end, a->pv_offset, a->v_entry, &node_info))
+		fail(r, "user-map");
+}
+
 static void print_report(const struct report *r, const struct boot_args *a)
 {
 	struct line out = {0};
@@ -188,12 +245,17 @@ void kernel_main(uint64_t ui_start, uint64_t ui_end, int64_t pv_offset, uint64_t
 	console_attach(uart_va());
 	if (check_args(&r, &a))
 		check_dtb(&r, &a);
+	if (!r.fails.len)
+		prepare_root_task(&r, &a);
 	print_report(&r, &a);
-	halt();
+	if (r.fails.len)
+		halt();
+	user_start();
 }
 
 /* Called by the exception vectors: the entry contract was broken in a way
- * the checks did not catch (or there is a bug). One line, then stop. */
+ * the checks did not catch, the root task faulted (vector 8: esr says how)
+ * or there is a bug. One line, then stop. */
 void kernel_exception(uint64_t vector)
 {
 	/* In .data, not BSS: it must be right even if BSS was not zeroed. */
@@ -204,7 +266,10 @@ void kernel_exception(uint64_t vector)
 		line_str(&out, "node ");
 		line_dec(&out, KERNEL_NODE_ID);
 		line_str(&out, ": FAIL");
-		line_named_hex(&out, "exception", vector);
+		if (vector == VEC_EL0_SYNC)
+			line_str(&out, " root-task"); /* a fault, not a system call */
+		else
+			line_named_hex(&out, "exception", vector);
 		line_named_hex(&out, "esr", read_esr_el1());
 		line_named_hex(&out, "elr", read_elr_el1());
 		line_named_hex(&out, "far", read_far_el1());

@@ -6,8 +6,11 @@
 #include "kernel_config.h"
 
 #define ENTRIES 512
+#define L0_INDEX(va) (((va) >> 39) & (ENTRIES - 1))
 #define L1_INDEX(va) (((va) >> 30) & (ENTRIES - 1))
 #define L2_INDEX(va) (((va) >> 21) & (ENTRIES - 1))
+#define L3_INDEX(va) (((va) >> 12) & (ENTRIES - 1))
+#define USER_TABLES 16
 
 #define NORMAL_BLOCK (PTE_BLOCK | PTE_ATTR(MAIR_IDX_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_UXN)
 #define DEVICE_PAGE (PTE_PAGE | PTE_ATTR(MAIR_IDX_DEVICE_nGnRnE) | PTE_AF | PTE_PXN | PTE_UXN)
@@ -21,6 +24,19 @@ typedef uint64_t table_t[ENTRIES] __attribute__((aligned(4096)));
 static table_t l0, l1, l2_top, l3_dev;
 static table_t l2_window[KERNEL_WINDOW_GIBS];
 static unsigned l2_window_used;
+/* The root task's tables (TTBR0), taken from a pool as they are needed. */
+static table_t user_tables[USER_TABLES];
+static unsigned user_tables_used;
+
+/* What each kind of user mapping is (see mmu.h). The root task's own
+ * memory is shareable like the kernel's window onto the same RAM; a pool
+ * is Device-nGnRnE, seL4's uncached user mapping. Nothing a root task can
+ * write is executable at EL1, and nothing but its image at EL0. */
+static const uint64_t user_attrs[] = {
+	[USER_IMAGE] = PTE_ATTR(MAIR_IDX_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_NG | PTE_AP_EL0_RW | PTE_PXN,
+	[USER_READ_ONLY] = PTE_ATTR(MAIR_IDX_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_NG | PTE_AP_RO | PTE_PXN | PTE_UXN,
+	[USER_UNCACHED] = PTE_ATTR(MAIR_IDX_DEVICE_nGnRnE) | PTE_AF | PTE_NG | PTE_AP_EL0_RW | PTE_PXN | PTE_UXN,
+};
 
 uint64_t image_pa(const void *va)
 {
@@ -78,7 +94,7 @@ static void build_tables(void)
 	l0[ENTRIES - 1] = image_pa(l1) | PTE_TABLE;
 	l1[ENTRIES - 1] = image_pa(l2_top) | PTE_TABLE;
 	l2_top[ENTRIES - 1] = image_pa(l3_dev) | PTE_TABLE;
-	l3_dev[0] = (KERNEL_UART_PADDR & ~(PAGE_SIZE - 1)) | DEVICE_PAGE;
+	l3_dev[KDEV_UART] = (KERNEL_UART_PADDR & ~(PAGE_SIZE - 1)) | DEVICE_PAGE;
 
 	for (unsigned i = 0; i < KERNEL_AVAIL_COUNT; i++) {
 		uint64_t pa = (avail[i].base + BLOCK_2M - 1) & ~(BLOCK_2M - 1);
@@ -129,5 +145,104 @@ const void *window_va(uint64_t pa)
 
 uint64_t uart_va(void)
 {
-	return KDEV_BASE + (KERNEL_UART_PADDR & (PAGE_SIZE - 1));
+	return KDEV_BASE + KDEV_UART * PAGE_SIZE + (KERNEL_UART_PADDR & (PAGE_SIZE - 1));
+}
+
+uint64_t mmu_map_device(enum kdev_slot slot, uint64_t pa)
+{
+	uint64_t va = KDEV_BASE + (uint64_t)slot * PAGE_SIZE;
+	l3_dev[slot] = (pa & ~(PAGE_SIZE - 1)) | DEVICE_PAGE;
+	clean_to_poc(&l3_dev[slot], sizeof(l3_dev[slot]));
+	/* The slot may have held another page (the scratch one does). */
+	__asm__ volatile("dsb ish\n\t"
+			 "tlbi vaae1, %0\n\t"
+			 "dsb nsh\n\t"
+			 "isb"
+			 :
+			 : "r"(va >> 12)
+			 : "memory");
+	return va + (pa & (PAGE_SIZE - 1));
+}
+
+/* ---- The root task's address space (TTBR0) ---------------------------- */
+
+static uint64_t *table_va(uint64_t pa)
+{
+	return (uint64_t *)(pa + (KERNEL_VBASE - KERNEL_PADDR));
+}
+
+static uint64_t *user_table(void)
+{
+	if (user_tables_used == USER_TABLES)
+		return 0;
+	uint64_t *t = user_tables[user_tables_used++];
+	clear(t);
+	return t;
+}
+
+/* The table entry `i` of `t` points to, made on first use; NULL when the
+ * pool is empty or the entry is a block already. */
+static uint64_t *user_next(uint64_t *t, unsigned i)
+{
+	if (!t)
+		return 0;
+	if ((t[i] & 3) == PTE_TABLE)
+		return table_va(t[i] & PTE_ADDR_MASK);
+	if (t[i])
+		return 0;
+	uint64_t *next = user_table();
+	if (next)
+		t[i] = image_pa(next) | PTE_TABLE;
+	return next;
+}
+
+void mmu_user_reset(void)
+{
+	user_tables_used = 0;
+	user_table(); /* level 0 */
+}
+
+/* One 2 MiB block, or one 4 KiB page; false if the slot is taken. */
+static bool user_map_one(uint64_t va, uint64_t pa, uint64_t attrs, bool block)
+{
+	uint64_t *l2 = user_next(user_next(user_tables[0], L0_INDEX(va)), L1_INDEX(va));
+	if (block) {
+		if (!l2 || l2[L2_INDEX(va)])
+			return false;
+		l2[L2_INDEX(va)] = pa | PTE_BLOCK | attrs;
+		return true;
+	}
+	uint64_t *l3 = user_next(l2, L2_INDEX(va));
+	if (!l3 || l3[L3_INDEX(va)])
+		return false;
+	l3[L3_INDEX(va)] = pa | PTE_PAGE | attrs;
+	return true;
+}
+
+bool mmu_map_user(uint64_t va, uint64_t pa, uint64_t size, enum user_map kind)
+{
+	if (((va | pa | size) & (PAGE_SIZE - 1)) || va + size < va || va + size > USER_VA_TOP ||
+	    !user_tables_used)
+		return false;
+	while (size) {
+		bool block = !((va | pa) & (BLOCK_2M - 1)) && size >= BLOCK_2M;
+		uint64_t step = block ? BLOCK_2M : PAGE_SIZE;
+		if (!user_map_one(va, pa, user_attrs[kind], block))
+			return false;
+		va += step, pa += step, size -= step;
+	}
+	return true;
+}
+
+uint64_t mmu_user_root(void)
+{
+	clean_to_poc(user_tables, sizeof(user_tables[0]) * user_tables_used);
+	__asm__ volatile("dsb ish" ::: "memory");
+	return image_pa(user_tables[0]);
+}
+
+bool mmu_user_readable(uint64_t va)
+{
+	__asm__ volatile("at s1e0r, %0\n\tisb" : : "r"(va) : "memory");
+	return !(read_par_el1() & 1);
 }

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""expect_line.py MKIMG IMAGE_DIR LINE [--timeout S] [--retries N]
+
+Boot IMAGE_DIR/elfloader.elf with `MKIMG run --timeout S` and read the
+console until LINE appears as a whole line, then stop QEMU at once.
+
+Exit status:
+  0  LINE appeared, after every node of IMAGE_DIR/layout.json printed its
+     `node N: ok` line, with no FAIL and no LDR|ERROR line.
+  1  every node printed its ok line, nothing failed, but LINE did not
+     appear within S seconds: "timeout: ..." says so. (This is what a root
+     task waiting for a signal that never comes looks like.)
+  2  anything else: a node's kernel did not pass its checks or did not
+     speak, the loader refused, QEMU ended, a line of other text came
+     before its node's ok line.
+
+The kernels print in time slots of the shared counter, and a host busy
+with other work can stall a vCPU in the middle of a line (kernel/README.md,
+"One console, many kernels"); a boot whose only fault is two nodes' text
+mixed is tried again (--retries, default 2), and says so.
+"""
+import argparse
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+
+OK = re.compile(r"node (\d+): ok ")
+# A kernel's whole line (kernel/README.md, "The line"); anything else that
+# looks like part of one is two lines mixed.
+KERNEL_LINE = re.compile(r"node \d+: (ok|FAIL[^;]*;) EL\d mmu o(n|ff) ram( \[0x[0-9a-f]+, 0x[0-9a-f]+\))+ "
+                         r"dtb 0x[0-9a-f]+ user \[0x[0-9a-f]+, 0x[0-9a-f]+\) entry 0x[0-9a-f]+")
+
+
+def boot(mkimg, image, want, nodes, timeout):
+    """(lines, seconds, found): the console up to LINE or the timeout."""
+    proc = subprocess.Popen([mkimg, "run", "--timeout", str(timeout), image], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    lines, buf, found = [], b"", False
+    start = time.monotonic()
+    try:
+        while not found and time.monotonic() < start + timeout:
+            ready, _, _ = select.select([proc.stdout], [], [], 0.1)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\n" in buf:
+                raw, buf = buf.split(b"\n", 1)
+                lines.append(raw.decode("utf-8", "replace").rstrip("\r"))
+                found = found or lines[-1] == want
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    return lines, time.monotonic() - start, found
+
+
+def problems(lines, nodes, want):
+    """What is wrong besides a missing LINE."""
+    errors, ok_at = [], {}
+    for i, l in enumerate(lines):
+        if l.startswith("LDR|ERROR") or re.match(r"node \d+: FAIL", l):
+            errors.append("failure: " + l)
+        m = OK.match(l)
+        if m:
+            ok_at.setdefault(int(m.group(1)), i)
+    for n in nodes:
+        if n not in ok_at:
+            errors.append("node %d printed no 'node %d: ok' line" % (n, n))
+    if want in lines and ok_at and lines.index(want) < max(ok_at.values()):
+        errors.append("'%s' came before every kernel had printed its ok line" % want)
+    return errors
+
+
+def interleaved(lines):
+    """Two nodes' text in one line, or a kernel line broken by another's."""
+    for l in lines:
+        if len(re.findall(r"node \d+: |client: |adder: |ring: ", l)) > 1:
+            return True
+        if re.search(r"EL\d mm|ram \[|entry 0x", l) and not KERNEL_LINE.fullmatch(l):
+            return True
+    return False
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mkimg")
+    ap.add_argument("image_dir")
+    ap.add_argument("line")
+    ap.add_argument("--timeout", type=int, default=30)
+    ap.add_argument("--retries", type=int, default=2)
+    a = ap.parse_args()
+    nodes = [n["id"] for n in json.load(open(os.path.join(a.image_dir, "layout.json")))["nodes"]]
+    image = os.path.join(a.image_dir, "elfloader.elf")
+    for attempt in range(a.retries + 1):
+        lines, took, found = boot(a.mkimg, image, a.line, nodes, a.timeout)
+        errors = problems(lines, nodes, a.line)
+        if found and not errors:
+            print("\n".join(lines))
+            print("ok: '%s' after %.2f s" % (a.line, took))
+            return 0
+        if not interleaved(lines) or attempt == a.retries:
+            break
+        print("note: two nodes' console lines mixed (a stalled vCPU); booting again")
+    print("\n".join(lines))
+    if errors:
+        for e in errors:
+            print("FAIL:", e)
+        return 2
+    print("timeout: no line '%s' within %d s, although every kernel (%s) printed its ok line" % (
+        a.line, a.timeout, ", ".join("node %d" % n for n in nodes)))
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
