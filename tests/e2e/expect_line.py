@@ -23,47 +23,19 @@ import argparse
 import json
 import os
 import re
-import select
-import signal
-import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import console  # noqa: E402
 
 OK = re.compile(r"node (\d+): ok ")
-# A kernel's whole line (kernel/README.md, "The line"); anything else that
-# looks like part of one is two lines mixed.
-KERNEL_LINE = re.compile(r"node \d+: (ok|FAIL[^;]*;) EL\d mmu o(n|ff) ram( \[0x[0-9a-f]+, 0x[0-9a-f]+\))+ "
-                         r"dtb 0x[0-9a-f]+ user \[0x[0-9a-f]+, 0x[0-9a-f]+\) entry 0x[0-9a-f]+")
 
 
-def boot(mkimg, image, want, nodes, timeout):
+def boot(mkimg, image, want, timeout):
     """(lines, seconds, found): the console up to LINE or the timeout."""
-    proc = subprocess.Popen([mkimg, "run", "--timeout", str(timeout), image], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    lines, buf, found = [], b"", False
-    start = time.monotonic()
-    try:
-        while not found and time.monotonic() < start + timeout:
-            ready, _, _ = select.select([proc.stdout], [], [], 0.1)
-            if not ready:
-                if proc.poll() is not None:
-                    break
-                continue
-            chunk = os.read(proc.stdout.fileno(), 4096)
-            if not chunk:
-                break
-            buf += chunk
-            while b"\n" in buf:
-                raw, buf = buf.split(b"\n", 1)
-                lines.append(raw.decode("utf-8", "replace").rstrip("\r"))
-                found = found or lines[-1] == want
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-    return lines, time.monotonic() - start, found
+    lines, elapsed = console.run([mkimg, "run", "--timeout", str(timeout), image], timeout,
+                                 lambda lines, t: want in lines)
+    return lines, elapsed, want in lines
 
 
 def problems(lines, nodes, want):
@@ -83,16 +55,6 @@ def problems(lines, nodes, want):
     return errors
 
 
-def interleaved(lines):
-    """Two nodes' text in one line, or a kernel line broken by another's."""
-    for l in lines:
-        if len(re.findall(r"node \d+: |client: |adder: |ring: ", l)) > 1:
-            return True
-        if re.search(r"EL\d mm|ram \[|entry 0x", l) and not KERNEL_LINE.fullmatch(l):
-            return True
-    return False
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mkimg")
@@ -104,13 +66,13 @@ def main():
     nodes = [n["id"] for n in json.load(open(os.path.join(a.image_dir, "layout.json")))["nodes"]]
     image = os.path.join(a.image_dir, "elfloader.elf")
     for attempt in range(a.retries + 1):
-        lines, took, found = boot(a.mkimg, image, a.line, nodes, a.timeout)
+        lines, took, found = boot(a.mkimg, image, a.line, a.timeout)
         errors = problems(lines, nodes, a.line)
         if found and not errors:
             print("\n".join(lines))
             print("ok: '%s' after %.2f s" % (a.line, took))
             return 0
-        if not interleaved(lines) or attempt == a.retries:
+        if not console.interleaved(lines) or attempt == a.retries:
             break
         print("note: two nodes' console lines mixed (a stalled vCPU); booting again")
     print("\n".join(lines))

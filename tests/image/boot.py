@@ -23,11 +23,10 @@ import argparse
 import json
 import os
 import re
-import select
-import signal
-import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import console  # noqa: E402
 
 
 def main():
@@ -44,7 +43,7 @@ def main():
     for attempt in range(a.retries + 1):
         lines, elapsed, loader_done = boot(a.cli, a.image, nodes, a.refuse, a.timeout)
         errors = check_refuse(lines) if a.refuse else check_boot(lines, nodes)
-        if not errors or a.refuse or not interleaved(lines) or attempt == a.retries:
+        if not errors or a.refuse or not console.interleaved(lines) or attempt == a.retries:
             break
         print("note: the kernels' console lines interleaved; booting again")
     if errors:
@@ -62,53 +61,25 @@ def main():
     return 0
 
 
-def interleaved(lines):
-    """Two kernels' text on one line, or a node line cut short."""
-    return any(len(re.findall(r"node \d+: ", l)) > 1 or re.match(r"node \d+: ok(?!.* entry 0x[0-9a-f]+$)", l)
-               for l in lines)
-
-
 def boot(cli, image, nodes, refuse, timeout):
     """Run the image until every node spoke, the loader refused (plus a
     grace period), QEMU ended or the time ran out."""
-    proc = subprocess.Popen([cli, "run", "--timeout", str(timeout), image], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    lines, buf = [], b""
-    start = time.monotonic()
-    deadline = start + timeout
-    refused_at = None
-    loader_done = None
-    spoken = set()
-    while time.monotonic() < deadline:
-        if refused_at and time.monotonic() > refused_at + 2:
-            break
-        if not refuse and spoken >= set(nodes):
-            break
-        r, _, _ = select.select([proc.stdout], [], [], 0.1)
-        if not r:
-            if proc.poll() is not None:
-                break
-            continue
-        chunk = os.read(proc.stdout.fileno(), 4096)
-        if not chunk:
-            break
-        buf += chunk
-        while b"\n" in buf:
-            raw, buf = buf.split(b"\n", 1)
-            line = raw.decode("utf-8", "replace").rstrip("\r")
-            lines.append(line)
-            spoken.update(int(i) for i in re.findall(r"node (\d+): ", line))
-            if line.startswith("LDR|INFO: entering the kernels") and loader_done is None:
-                loader_done = time.monotonic() - start
-            if line.startswith("LDR|ERROR") and refused_at is None:
-                refused_at = time.monotonic()
-    elapsed = time.monotonic() - start
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    proc.wait()
-    return lines, elapsed, loader_done
+    seen = {"loader_done": None, "refused_at": None}
+
+    def stop(lines, t):
+        if lines:
+            l = lines[-1]
+            if l.startswith("LDR|INFO: entering the kernels") and seen["loader_done"] is None:
+                seen["loader_done"] = t
+            if l.startswith("LDR|ERROR") and seen["refused_at"] is None:
+                seen["refused_at"] = t
+        if seen["refused_at"] is not None:
+            return t > seen["refused_at"] + 2
+        spoken = {int(i) for l in lines for i in re.findall(r"node (\d+): ", l)}
+        return not refuse and spoken >= set(nodes)
+
+    lines, elapsed = console.run([cli, "run", "--timeout", str(timeout), image], timeout, stop)
+    return lines, elapsed, seen["loader_done"]
 
 
 def check_refuse(lines):

@@ -1,0 +1,60 @@
+"""console.py - read what a booted image prints, for the QEMU tests.
+
+One reader of `mkimg run` output and one notion of "two nodes' lines
+mixed", shared by tests/image/boot.py and tests/e2e/expect_line.py.
+"""
+import os
+import re
+import select
+import signal
+import subprocess
+import time
+
+# A demo kernel's whole line (kernel/README.md, "The line").
+KERNEL_LINE = re.compile(r"node \d+: (ok|FAIL[^;]*;) EL\d mmu o(n|ff) ram( \[0x[0-9a-f]+, 0x[0-9a-f]+\))+ "
+                         r"dtb 0x[0-9a-f]+ user \[0x[0-9a-f]+, 0x[0-9a-f]+\) entry 0x[0-9a-f]+")
+
+
+def run(cmd, timeout, stop):
+    """Start `cmd` and collect its output lines until stop(lines, seconds)
+    is true (asked after each line and ten times a second), the command
+    ends or `timeout` seconds pass; then kill it. Returns (lines, seconds)."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    lines, buf = [], b""
+    start = time.monotonic()
+    try:
+        while time.monotonic() < start + timeout and not stop(lines, time.monotonic() - start):
+            ready, _, _ = select.select([proc.stdout], [], [], 0.1)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\n" in buf:
+                raw, buf = buf.split(b"\n", 1)
+                lines.append(raw.decode("utf-8", "replace").rstrip("\r"))
+                if stop(lines, time.monotonic() - start):
+                    break
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    return lines, time.monotonic() - start
+
+
+def interleaved(lines):
+    """Two nodes' text in one line, or a kernel line broken by another's:
+    the demo kernels take turns on one UART by time slots, and on a loaded
+    host a vCPU can lose its turn in the middle of a line."""
+    for l in lines:
+        if len(re.findall(r"node \d+: |client: |adder: |ring: ", l)) > 1:
+            return True
+        if re.search(r"EL\d mm|ram \[|entry 0x", l) and not KERNEL_LINE.fullmatch(l):
+            return True
+    return False
