@@ -469,6 +469,29 @@ static void check_node(const struct board *b, const struct plan *p, const struct
 	}
 }
 
+/* Between two nodes: no RAM, cpu or device is both's. The planner proves
+ * this for its plans; a plan read from JSON may say anything, and a tree
+ * that shows another node's RAM as memory breaks the partition. */
+static void check_pair(const struct plan_node *a, const struct plan_node *b, struct diags *d)
+{
+	char x[48], y[48];
+	for (size_t i = 0; i < b->n_memory; i++)
+		for (size_t k = 0; k < a->n_memory; k++)
+			if (ranges_overlap(b->memory[i], a->memory[k]))
+				diag_error(d, &b->loc, "memory-overlap", "node %u memory %s overlaps node %u memory %s", b->id,
+					   hex_range(x, b->memory[i]), a->id, hex_range(y, a->memory[k]));
+	for (size_t i = 0; i < b->n_cpus; i++)
+		for (size_t k = 0; k < a->n_cpus; k++)
+			if (b->cpus[i].index == a->cpus[k].index)
+				diag_error(d, &b->loc, "cpu-twice", "cpu %u is given to node %u and node %u", b->cpus[i].index,
+					   a->id, b->id);
+	for (size_t i = 0; i < b->n_devices; i++)
+		for (size_t k = 0; k < a->n_devices; k++)
+			if (!strcmp(b->devices[i], a->devices[k]))
+				diag_error(d, &b->loc, "device-twice", "device '%s' is given to node %u and node %u",
+					   b->devices[i], a->id, b->id);
+}
+
 static void check_plan(const struct board *b, const struct plan *p, struct diags *d)
 {
 	if (p->console) {
@@ -488,8 +511,11 @@ static void check_plan(const struct board *b, const struct plan *p, struct diags
 				   what, hex_range(a, p->pools[i].r));
 		}
 	}
-	for (size_t i = 0; i < p->n_nodes; i++)
+	for (size_t i = 0; i < p->n_nodes; i++) {
 		check_node(b, p, &p->nodes[i], d);
+		for (size_t j = 0; j < i; j++)
+			check_pair(&p->nodes[j], &p->nodes[i], d);
+	}
 }
 
 int dts_split_check(const struct plan *p, struct diags *d)

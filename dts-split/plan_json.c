@@ -311,7 +311,8 @@ static void node_reserved(struct jctx *c, struct plan_node *n)
 	const struct plan *p = &c->pj->plan;
 	struct mk_range *mem = xcalloc(n->n_memory, sizeof(*mem)), *pools = xcalloc(p->n_pools, sizeof(*pools)),
 			*not_mine;
-	memcpy(mem, n->memory, n->n_memory * sizeof(*mem));
+	if (n->n_memory) /* memcpy from NULL is undefined, even of 0 bytes */
+		memcpy(mem, n->memory, n->n_memory * sizeof(*mem));
 	size_t nm = ranges_normalize(mem, n->n_memory);
 	for (size_t i = 0; i < p->n_pools; i++)
 		pools[i] = p->pools[i].r;

@@ -178,6 +178,18 @@ static void define(struct sb *b, const struct mf_artifact *a, const char *key, c
 	free(v);
 }
 
+/* Paths the compiler would write into objects (__FILE__, debug info) as
+ * fixed names, so that the same sources give the same bytes wherever they
+ * and the output folder are: mkimg's data folder, the output folder (build
+ * folders, the node's tree), the project's source. The last matching map
+ * wins, so the more specific folders come after the data folder that may
+ * hold them. */
+static char *prefix_maps(const struct ctx *c, const struct job *j)
+{
+	return xasprintf("-ffile-prefix-map=%s=/mkimg -ffile-prefix-map=%s=/out -ffile-prefix-map=%s=/src", c->data,
+			 c->out, j->src);
+}
+
 /* The node's values for a generic CMake project (see build.h). */
 static void cmake_defines(struct sb *b, const struct ctx *c, const struct job *j)
 {
@@ -188,6 +200,10 @@ static void cmake_defines(struct sb *b, const struct ctx *c, const struct job *j
 	char *ovl = xasprintf("%s/kernel-overlay.dts", j->stable);
 
 	define(b, a, "CMAKE_TOOLCHAIN_FILE", "%s/cmake/aarch64-toolchain.cmake", c->data);
+	char *maps = prefix_maps(c, j);
+	define(b, a, "CMAKE_C_FLAGS", "%s", maps);
+	define(b, a, "CMAKE_ASM_FLAGS", "%s", maps);
+	free(maps);
 	define(b, a, "MKIMG_DATA_DIR", "%s", c->data);
 	define(b, a, "MKIMG_NODE_ID", "%u", n->id);
 	define(b, a, "MKIMG_NODE_INDEX", "%zu", j->index);
@@ -247,7 +263,8 @@ static const char script_tail[] =
 	"\tmkdir -p \"$stable\" || return 1\n"
 	"\tfor f in kernel.dtb kernel.dts kernel-overlay.dts; do\n"
 	"\t\t[ -f \"$tree/$f\" ] || continue\n"
-	"\t\tcmp -s \"$tree/$f\" \"$stable/$f\" || cp \"$tree/$f\" \"$stable/$f\" || return 1\n"
+	"\t\tcmp -s \"$tree/$f\" \"$stable/$f\" ||\n"
+	"\t\t\t{ cp \"$tree/$f\" \"$stable/$f.tmp\" && mv \"$stable/$f.tmp\" \"$stable/$f\"; } || return 1\n"
 	"\tdone\n"
 	"}\n\n"
 	"# Configure again when this script (the configuration) or the node's tree\n"
@@ -346,21 +363,43 @@ static char *ninja_text(const struct ctx *c)
 	return b.s;
 }
 
+/* A build section's own inputs: a kernel for seL4's build, a source folder
+ * (its real path in `real`). */
+static bool build_ok(struct diags *d, const struct plan_node *n, enum what what, const struct mf_artifact *a,
+		     char real[PATH_MAX])
+{
+	if (what == ROOTSERVER && a->build.s && !strcmp(a->build.s, "sel4")) {
+		diag_error(d, &a->build.loc, NULL, "node %u: 'build: sel4' builds a kernel, not a rootserver; "
+			   "use 'build: cmake'", n->id);
+		return false;
+	}
+	if (!a->source.s || !realpath(a->source.s, real) || !is_dir(real)) {
+		diag_error(d, &a->source.loc, NULL, "node %u: %s source '%s' is not a folder", n->id,
+			   what_name[what], a->source.s ? a->source.s : "");
+		return false;
+	}
+	return true;
+}
+
+/* A file artifact is used as it is; it must exist. */
+static bool file_ok(struct diags *d, const struct plan_node *n, enum what what, const struct mf_artifact *a)
+{
+	struct stat st = {0};
+	if (stat(a->path.s, &st) < 0 || !S_ISREG(st.st_mode)) {
+		diag_error(d, &a->path.loc, NULL, "node %u: %s '%s': %s", n->id, what_name[what], a->path.s,
+			   S_ISDIR(st.st_mode) ? "is a folder" : strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 /* Check a build section's inputs and add its job. */
 static void add_job(struct ctx *c, size_t index, enum what what, const struct mf_artifact *a)
 {
 	const struct plan_node *n = &c->p->nodes[index];
 	char real[PATH_MAX];
-	if (what == ROOTSERVER && a->build.s && !strcmp(a->build.s, "sel4")) {
-		diag_error(c->d, &a->build.loc, NULL, "node %u: 'build: sel4' builds a kernel, not a rootserver; "
-			   "use 'build: cmake'", n->id);
+	if (!build_ok(c->d, n, what, a, real))
 		return;
-	}
-	if (!a->source.s || !realpath(a->source.s, real) || !is_dir(real)) {
-		diag_error(c->d, &a->source.loc, NULL, "node %u: %s source '%s' is not a folder", n->id,
-			   what_name[what], a->source.s ? a->source.s : "");
-		return;
-	}
 	char *dtb = node_file(c, n->id, "kernel.dtb");
 	if (!is_file(dtb)) {
 		diag_error(c->d, &a->loc, NULL, "node %u: '%s' is missing: dts-split writes the node's tree first",
@@ -383,18 +422,6 @@ static void add_job(struct ctx *c, size_t index, enum what what, const struct mf
 	free(name);
 }
 
-/* A file artifact is used as it is; it must exist. */
-static char *file_artifact(struct ctx *c, const struct plan_node *n, enum what what, const struct mf_artifact *a)
-{
-	struct stat st = {0};
-	if (stat(a->path.s, &st) < 0 || !S_ISREG(st.st_mode)) {
-		diag_error(c->d, &a->path.loc, NULL, "node %u: %s '%s': %s", n->id, what_name[what], a->path.s,
-			   S_ISDIR(st.st_mode) ? "is a folder" : strerror(errno));
-		return NULL;
-	}
-	return xstrdup(a->path.s);
-}
-
 static void collect(struct ctx *c, struct node_artifacts *out)
 {
 	for (size_t i = 0; i < c->p->n_nodes; i++) {
@@ -403,12 +430,29 @@ static void collect(struct ctx *c, struct node_artifacts *out)
 		char **paths[] = {&out[i].kernel, &out[i].rootserver};
 		out[i].id = n->id;
 		for (enum what w = KERNEL; w <= ROOTSERVER; w++) {
-			if (arts[w]->kind == MF_ART_FILE)
-				*paths[w] = file_artifact(c, n, w, arts[w]);
+			if (arts[w]->kind == MF_ART_FILE && file_ok(c->d, n, w, arts[w]))
+				*paths[w] = xstrdup(arts[w]->path.s);
 			else if (arts[w]->kind == MF_ART_BUILD)
 				add_job(c, i, w, arts[w]);
 		}
 	}
+}
+
+int build_check_inputs(const struct plan *p, struct diags *d)
+{
+	unsigned errors = d->errors;
+	char real[PATH_MAX];
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		const struct plan_node *n = &p->nodes[i];
+		const struct mf_artifact *arts[] = {&n->mf->kernel, &n->mf->rootserver};
+		for (enum what w = KERNEL; w <= ROOTSERVER; w++) {
+			if (arts[w]->kind == MF_ART_FILE)
+				file_ok(d, n, w, arts[w]);
+			else if (arts[w]->kind == MF_ART_BUILD)
+				build_ok(d, n, w, arts[w], real);
+		}
+	}
+	return d->errors > errors ? -1 : 0;
 }
 
 /* Folders, scripts, the board's tree for seL4, the Ninja file. */

@@ -45,6 +45,10 @@
  *   MKIMG_POOLS         the shared pools the node uses, a CMake list of
  *                       NAME:BASE:SIZE (hex), by name
  *   MKIMG_DATA_DIR      mkimg's own files (cmake/, linker/user.ld, ...)
+ *   CMAKE_C_FLAGS,      -ffile-prefix-map for mkimg's data folder (as /mkimg),
+ *   CMAKE_ASM_FLAGS       the output folder (/out) and the source (/src), so
+ *                       paths never reach the objects and the same sources
+ *                       give the same bytes wherever they are built
  * and then the manifest's options as -DK=V (an option named like one of
  * the above replaces it). The project's default target must make
  * `kernel.elf` (for a kernel) or `rootserver.elf` (for a root task) at the
@@ -88,5 +92,11 @@ struct node_artifacts {
 int build_nodes(const struct plan *p, const char *outdir, const struct build_options *o,
 		struct node_artifacts *out, struct diags *d);
 void node_artifacts_free(struct node_artifacts *a, size_t n);
+
+/* The checks build_nodes() makes of the manifest's artifacts that need no
+ * output yet: every `kernel: FILE` and `rootserver: FILE` is a file, every
+ * build source a folder, `build: sel4` a kernel. The main job runs this
+ * before it writes anything. Returns 0, or -1 with errors in `d`. */
+int build_check_inputs(const struct plan *p, struct diags *d);
 
 #endif

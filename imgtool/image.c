@@ -1,9 +1,6 @@
 /* image.c - see image.h. */
 #include "image.h"
 
-#include "bootplan.h"
-#include "sha256.h"
-
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -16,7 +13,7 @@
 
 #define CPIO_HEADER 110
 #define CPIO_ALIGN(n) (((n) + 3) & ~(uint64_t)3)
-#define PLAN_OFFSET CPIO_ALIGN(CPIO_HEADER + sizeof(BP_MEMBER))
+_Static_assert(BP_PLAN_OFFSET == CPIO_ALIGN(CPIO_HEADER + sizeof(BP_MEMBER)), "the plan's place in the payload");
 
 int read_file(const char *path, uint8_t **buf, size_t *size, struct diags *d)
 {
@@ -94,16 +91,65 @@ static int elf_image(struct image *im, struct diags *d)
 	return bad_image(d, im->path, "no loadable segment");
 }
 
-static const void *plan_array(const struct bp_header *h, uint32_t off, uint32_t count, size_t elem)
+/* The loader's message (bootplan_check.h's format) as text. */
+static char *loader_text(const char *fmt, va_list ap)
 {
-	return off % 8 || off > h->size || count > (h->size - off) / elem ? NULL : (const uint8_t *)h + off;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return xstrdup(fmt);
+	for (; *fmt; fmt++) {
+		if (*fmt != '%' || !fmt[1]) {
+			fputc(*fmt, f);
+			continue;
+		}
+		switch (*++fmt) {
+		case 's':
+			fputs(va_arg(ap, const char *), f);
+			break;
+		case 'x':
+			fprintf(f, "0x%" PRIx64, va_arg(ap, uint64_t));
+			break;
+		case 'u':
+			fprintf(f, "%" PRIu64, va_arg(ap, uint64_t));
+			break;
+		case 'n':
+			fprintf(f, "%.32s", va_arg(ap, const char *));
+			break;
+		default:
+			fprintf(f, "%%%c", *fmt);
+		}
+	}
+	fclose(f);
+	return text;
 }
 
-int image_open(struct image *im, const char *path, struct diags *d)
+struct refusal {
+	struct diags *d;
+	const char *path, *prefix;
+};
+
+static void refused(void *ctx, const char *fmt, va_list ap)
 {
-	*im = (struct image){.path = xstrdup(path)};
-	if (read_file(path, &im->file, &im->file_size, d) < 0)
-		return -1;
+	const struct refusal *r = ctx;
+	struct mk_loc loc = {.file = r->path};
+	char *msg = loader_text(fmt, ap);
+	diag_error(r->d, &loc, "image", "%s%s", r->prefix, msg);
+	free(msg);
+}
+
+int image_check_plan(const void *payload, const struct bp_env *env, const char *path, const char *prefix,
+		     struct diags *d)
+{
+	struct refusal r = {d, path, prefix};
+	struct bp_plan pl;
+	return bp_find(payload, env, &pl, refused, &r) || bp_check(&pl, env, refused, &r) ? -1 : 0;
+}
+
+int image_parse(struct image *im, const char *path, uint8_t *buf, size_t size, struct diags *d)
+{
+	*im = (struct image){.path = xstrdup(path), .file = buf, .file_size = size};
 	im->elf = im->file_size >= SELFMAG && !memcmp(im->file, ELFMAG, SELFMAG);
 	if (im->elf) {
 		if (elf_image(im, d) < 0)
@@ -119,12 +165,16 @@ int image_open(struct image *im, const char *path, struct diags *d)
 	}
 	if (magic != LDR_MAGIC)
 		return bad_image(d, path, "no mkimg loader at the image's first byte");
-	if (im->loader_size > im->size || im->size - im->loader_size < PLAN_OFFSET + sizeof(struct bp_header))
+	if (im->loader_size > im->size || im->size - im->loader_size < BP_PLAN_OFFSET + sizeof(struct bp_header))
 		return bad_image(d, path, "no payload after the loader");
 	const uint8_t *cpio = im->bytes + im->loader_size;
 	if (memcmp(cpio, "070701", 6) || memcmp(cpio + CPIO_HEADER, BP_MEMBER, sizeof(BP_MEMBER)))
 		return bad_image(d, path, "the payload does not start with the boot plan");
-	const struct bp_header *h = (const void *)(cpio + PLAN_OFFSET);
+	/* The plan is read in place: malloc aligns the file, pack.c the plan
+	 * in it (whole pages of loader, the ELF's data at a page). */
+	if ((uintptr_t)(cpio + BP_PLAN_OFFSET) % 8)
+		return bad_image(d, path, "the boot plan is not 8-byte aligned in the image");
+	const struct bp_header *h = (const void *)(cpio + BP_PLAN_OFFSET);
 	if (h->magic != BP_MAGIC)
 		return bad_image(d, path, "the boot plan has a bad magic");
 	if (h->version != BP_VERSION) {
@@ -132,16 +182,26 @@ int image_open(struct image *im, const char *path, struct diags *d)
 		diag_error(d, &loc, "image", "boot plan version %u; this mkimg reads version %u", h->version, BP_VERSION);
 		return -1;
 	}
-	if (h->size < sizeof(*h) || h->size > im->size - im->loader_size - PLAN_OFFSET ||
-	    !plan_array(h, h->members_off, h->members_count, sizeof(struct bp_member)) ||
-	    !plan_array(h, h->nodes_off, h->nodes_count, sizeof(struct bp_node)) ||
-	    !plan_array(h, h->ops_off, h->ops_count, sizeof(struct bp_op)) ||
-	    !plan_array(h, h->maps_off, h->maps_count, sizeof(struct bp_map)))
-		return bad_image(d, path, "the boot plan's arrays lie outside it");
+	struct refusal r = {d, path, ""};
+	im->pl.h = h;
+	if (h->size < sizeof(*h) || h->size > im->size - im->loader_size - BP_PLAN_OFFSET)
+		return bad_image(d, path, "the boot plan's size does not fit the image");
+	if (bp_arrays(&im->pl, refused, &r) < 0)
+		return -1;
 	if (!im->elf)
 		im->base = h->image_base;
-	im->plan = h;
 	return 0;
+}
+
+int image_open(struct image *im, const char *path, struct diags *d)
+{
+	uint8_t *buf;
+	size_t size;
+	if (read_file(path, &buf, &size, d) < 0) {
+		*im = (struct image){.path = xstrdup(path)};
+		return -1;
+	}
+	return image_parse(im, path, buf, size, d);
 }
 
 void image_close(struct image *im)
@@ -149,25 +209,6 @@ void image_close(struct image *im)
 	free(im->path);
 	free(im->file);
 	*im = (struct image){0};
-}
-
-static const struct bp_member *members(const struct bp_header *h)
-{
-	return (const void *)((const uint8_t *)h + h->members_off);
-}
-
-static const struct bp_node *nodes(const struct bp_header *h)
-{
-	return (const void *)((const uint8_t *)h + h->nodes_off);
-}
-
-static void plan_sum(const struct bp_header *h, uint8_t out[SHA256_BYTES])
-{
-	struct sha256 s;
-	sha256_init(&s);
-	sha256_update(&s, h, 32);
-	sha256_update(&s, (const uint8_t *)h + 64, h->size - 64);
-	sha256_final(&s, out);
 }
 
 static uint64_t hex8(const uint8_t *p)
@@ -183,8 +224,8 @@ static uint64_t hex8(const uint8_t *p)
 /* The CPIO archive and the plan must agree member by member. */
 static void verify_cpio(const struct image *im, struct diags *d)
 {
-	const struct bp_header *h = im->plan;
-	const struct bp_member *m = members(h);
+	const struct bp_header *h = im->pl.h;
+	const struct bp_member *m = im->pl.members;
 	struct mk_loc loc = {.file = im->path};
 	uint64_t at = im->loader_size;
 	for (uint32_t i = 0; i <= h->members_count + 1; i++) {
@@ -215,17 +256,30 @@ static void verify_cpio(const struct image *im, struct diags *d)
 	}
 }
 
+/* What the loader would decide, where the image says it loads. */
+static void verify_loader_checks(const struct image *im, struct diags *d)
+{
+	const struct bp_header *h = im->pl.h;
+	struct bp_env env = {
+		.image_base = im->base,
+		.loader_size = im->loader_size,
+		.payload_avail = im->size - im->loader_size,
+		.mpidr = h->primary_mpidr,
+	};
+	image_check_plan(im->bytes + im->loader_size, &env, im->path, "the loader would refuse it: ", d);
+}
+
 int image_verify(const struct image *im, struct diags *d)
 {
-	const struct bp_header *h = im->plan;
+	const struct bp_header *h = im->pl.h;
 	struct mk_loc loc = {.file = im->path};
 	unsigned errors = d->errors;
 	uint8_t sum[SHA256_BYTES];
-	plan_sum(h, sum);
+	bp_plan_sum(h, sum);
 	bool plan_ok = !memcmp(sum, h->sha256, SHA256_BYTES);
 	if (!plan_ok)
 		diag_error(d, &loc, "image", "boot plan: SHA-256 mismatch: the image is damaged");
-	const struct bp_member *m = members(h);
+	const struct bp_member *m = im->pl.members;
 	for (uint32_t i = 0; i < h->members_count; i++) {
 		if (m[i].offset > im->size || m[i].size > im->size - m[i].offset) {
 			diag_error(d, &loc, "image", "%.32s lies outside the image", m[i].name);
@@ -238,8 +292,11 @@ int image_verify(const struct image *im, struct diags *d)
 	if (h->image_size != im->size || h->image_base != im->base)
 		diag_error(d, &loc, "image", "the plan expects %" PRIu64 " bytes at 0x%" PRIx64 ", the image has %zu at 0x%" PRIx64,
 			   h->image_size, h->image_base, im->size, im->base);
-	if (plan_ok) /* a damaged plan's names and offsets mean nothing */
+	/* a damaged plan's names and offsets mean nothing */
+	if (plan_ok) {
 		verify_cpio(im, d);
+		verify_loader_checks(im, d);
+	}
 	return d->errors == errors ? 0 : -1;
 }
 
@@ -260,10 +317,16 @@ static const char *start_name(const struct bp_header *h, const struct bp_node *n
 	return h->psci == BP_PSCI_HVC ? "psci-hvc" : "psci-smc";
 }
 
-static void inspect_node(FILE *f, const struct bp_header *h, const struct bp_node *n)
+/* The ops and maps a node names, clipped to the plan's lists (a plan
+ * that fails its checks is still listed). */
+static uint32_t clip(uint32_t first, uint32_t count, uint32_t total)
 {
-	const struct bp_op *ops = (const void *)((const uint8_t *)h + h->ops_off);
-	const struct bp_member *m = members(h);
+	return first > total ? 0 : count > total - first ? total - first : count;
+}
+
+static void inspect_node(FILE *f, const struct bp_plan *pl, const struct bp_node *n)
+{
+	const struct bp_header *h = pl->h;
 	fprintf(f, "node %u: cpu %u (mpidr 0x%" PRIx64 ") via %s", n->id, n->cpu, n->mpidr, start_name(h, n));
 	if (n->start == BP_START_SPIN)
 		fprintf(f, " at 0x%" PRIx64, n->release_addr);
@@ -277,11 +340,11 @@ static void inspect_node(FILE *f, const struct bp_header *h, const struct bp_nod
 		n->regs[0], n->regs[1], n->regs[2], n->regs[3], n->regs[4], n->regs[5]);
 	fprintf(f, "  tables  [0x%" PRIx64 ", 0x%" PRIx64 ")  ttbr0 0x%" PRIx64 " ttbr1 0x%" PRIx64 "\n", n->ttbr0,
 		n->tables_end, n->ttbr0, n->ttbr1);
-	for (uint32_t i = n->ops_first; i < n->ops_first + n->ops_count && i < h->ops_count; i++) {
-		const struct bp_op *op = &ops[i];
+	const struct bp_op *op = pl->ops + (n->ops_first <= h->ops_count ? n->ops_first : 0);
+	for (uint32_t i = 0; i < clip(n->ops_first, n->ops_count, h->ops_count); i++, op++) {
 		if (op->kind == BP_OP_COPY && op->member < h->members_count)
 			fprintf(f, "  copy    [0x%" PRIx64 ", 0x%" PRIx64 ")  from %.32s+0x%" PRIx64 "\n", op->dst,
-				op->dst + op->size, m[op->member].name, op->src);
+				op->dst + op->size, pl->members[op->member].name, op->src);
 		else
 			fprintf(f, "  zero    [0x%" PRIx64 ", 0x%" PRIx64 ")\n", op->dst, op->dst + op->size);
 	}
@@ -289,13 +352,14 @@ static void inspect_node(FILE *f, const struct bp_header *h, const struct bp_nod
 
 static void inspect_print(FILE *f, const struct image *im)
 {
-	const struct bp_header *h = im->plan;
+	const struct bp_header *h = im->pl.h;
 	char s[32];
 	fprintf(f, "image %s: %s, %zu bytes at 0x%" PRIx64 " (loader %" PRIu64 ", payload %" PRIu64 ")\n", im->path,
 		im->elf ? "ELF" : "raw", im->size, im->base, im->loader_size, (uint64_t)im->size - im->loader_size);
 	fprintf(f, "plan '%.32s': boot plan version %u, %u bytes, sha256 ", h->name, h->version, h->size);
 	put_sum(f, h->sha256);
-	fprintf(f, "\nboard: %s%s, %u x %.24s, %s RAM at 0x%" PRIx64 ", GICv%u, PSCI %s, console 0x%" PRIx64 "\n",
+	/* the names are NUL-padded, not always NUL-terminated */
+	fprintf(f, "\nboard: %.16s%s, %u x %.24s, %s RAM at 0x%" PRIx64 ", GICv%u, PSCI %s, console 0x%" PRIx64 "\n",
 		h->machine[0] ? h->machine : "(not QEMU virt)", h->flags & BP_FLAG_VIRT ? " (virtualization=on)" : "",
 		h->cpus, h->cpu, fmt_size(s, h->ram_size), h->ram_base, h->gic_version,
 		h->psci == BP_PSCI_SMC ? "smc" : h->psci == BP_PSCI_HVC ? "hvc" : "none", h->console);
@@ -303,7 +367,7 @@ static void inspect_print(FILE *f, const struct image *im)
 		h->image_base, h->region_end, h->copy_tables, h->copy_tables_end);
 	fprintf(f, "payload:\n  %-14s %10u  at 0x%" PRIx64 "\n", BP_MEMBER, h->size,
 		(uint64_t)((const uint8_t *)h - im->bytes));
-	const struct bp_member *m = members(h);
+	const struct bp_member *m = im->pl.members;
 	for (uint32_t i = 0; i < h->members_count; i++) {
 		fprintf(f, "  %-14.32s %10" PRIu64 "  at 0x%" PRIx64 "  sha256 ", m[i].name, m[i].size, m[i].offset);
 		put_sum(f, m[i].sha256);
@@ -311,25 +375,173 @@ static void inspect_print(FILE *f, const struct image *im)
 	}
 	fprintf(f, "boot order:");
 	for (uint32_t i = 0; i < h->nodes_count; i++)
-		fprintf(f, "%s node %u", i ? "," : "", nodes(h)[i].id);
+		fprintf(f, "%s node %u", i ? "," : "", im->pl.nodes[i].id);
 	fputc('\n', f);
 	for (uint32_t i = 0; i < h->nodes_count; i++)
-		inspect_node(f, h, &nodes(h)[i]);
+		inspect_node(f, &im->pl, &im->pl.nodes[i]);
 }
 
-int image_inspect(FILE *f, const char *path, struct diags *d)
+/* ---------------------------------------------------------------- JSON */
+
+/* A NUL-padded name of at most `n` bytes as a JSON string; bytes that are
+ * not printable ASCII (a damaged image's) become '?'. */
+static void json_name(FILE *f, const char *name, size_t n)
+{
+	char buf[33];
+	size_t i = 0;
+	for (; i < n && i < sizeof(buf) - 1 && name[i]; i++)
+		buf[i] = name[i] >= 0x20 && name[i] < 0x7f ? name[i] : '?';
+	buf[i] = '\0';
+	json_str(f, buf);
+}
+
+static void json_hex(FILE *f, const char *key, uint64_t v, bool more)
+{
+	fprintf(f, "\"%s\": \"0x%" PRIx64 "\"%s", key, v, more ? ", " : "");
+}
+
+static void json_sum(FILE *f, const uint8_t s[SHA256_BYTES])
+{
+	fputs("\"sha256\": \"", f);
+	put_sum(f, s);
+	fputc('"', f);
+}
+
+static void json_ops(FILE *f, const struct bp_plan *pl, const struct bp_node *n)
+{
+	const struct bp_header *h = pl->h;
+	uint32_t count = clip(n->ops_first, n->ops_count, h->ops_count);
+	fputs("\"ops\": [", f);
+	for (uint32_t i = 0; i < count; i++) {
+		const struct bp_op *op = &pl->ops[n->ops_first + i];
+		bool copy = op->kind == BP_OP_COPY && op->member < h->members_count;
+		fprintf(f, "%s{\"kind\": \"%s\", ", i ? ", " : "", copy ? "copy" : op->kind == BP_OP_ZERO ? "zero" : "bad");
+		json_hex(f, "dst", op->dst, true);
+		json_hex(f, "size", op->size, copy);
+		if (copy) {
+			fputs("\"member\": ", f);
+			json_name(f, pl->members[op->member].name, 32);
+			fputs(", ", f);
+			json_hex(f, "src", op->src, false);
+		}
+		fputc('}', f);
+	}
+	fputs("]", f);
+}
+
+static void json_maps(FILE *f, const struct bp_plan *pl, uint32_t first, uint32_t count)
+{
+	count = clip(first, count, pl->h->maps_count);
+	fputc('[', f);
+	for (uint32_t i = 0; i < count; i++) {
+		const struct bp_map *m = &pl->maps[first + i];
+		fprintf(f, "%s{", i ? ", " : "");
+		json_hex(f, "va", m->va, true);
+		json_hex(f, "pa", m->pa, true);
+		json_hex(f, "size", m->size, true);
+		json_hex(f, "attr", m->attr, true);
+		fprintf(f, "\"root\": %u}", m->root);
+	}
+	fputc(']', f);
+}
+
+static void json_node(FILE *f, const struct bp_plan *pl, const struct bp_node *n)
+{
+	static const char *const reg_names[6] = {"user_start", "user_end", "pv_offset", "user_entry", "dtb", "dtb_size"};
+	fprintf(f, "{\"id\": %u, \"cpu\": %u, ", n->id, n->cpu);
+	json_hex(f, "mpidr", n->mpidr, true);
+	fprintf(f, "\"start\": \"%s\", ", n->start == BP_START_SELF ? "self" : n->start == BP_START_SPIN ? "spin-table"
+					  : n->start == BP_START_PSCI ? "psci" : "bad");
+	json_hex(f, "release_addr", n->release_addr, true);
+	fputs("\"ram\": {", f);
+	json_hex(f, "base", n->ram_base, true);
+	json_hex(f, "end", n->ram_end, false);
+	fputs("}, \"kernel\": {", f);
+	json_hex(f, "base", n->kernel_base, true);
+	json_hex(f, "end", n->kernel_end, true);
+	json_hex(f, "entry", n->entry, false);
+	fprintf(f, "}, \"el\": %u, \"regs\": {", n->el);
+	for (int i = 0; i < 6; i++)
+		json_hex(f, reg_names[i], n->regs[i], i < 5);
+	fputs("}, \"tables\": {", f);
+	json_hex(f, "ttbr0", n->ttbr0, true);
+	json_hex(f, "ttbr1", n->ttbr1, true);
+	json_hex(f, "end", n->tables_end, false);
+	fputs("}, ", f);
+	json_ops(f, pl, n);
+	fputs(", \"maps\": ", f);
+	json_maps(f, pl, n->maps_first, n->maps_count);
+	fputc('}', f);
+}
+
+static void inspect_json(FILE *f, const struct image *im, bool verified)
+{
+	const struct bp_header *h = im->pl.h;
+	fputs("{\"image\": ", f);
+	json_str(f, im->path);
+	fprintf(f, ", \"format\": \"%s\", ", im->elf ? "elf" : "raw");
+	json_hex(f, "base", im->base, true);
+	fprintf(f, "\"size\": %zu, \"loader_size\": %" PRIu64 ",\n \"plan\": {\"name\": ", im->size, im->loader_size);
+	json_name(f, h->name, sizeof(h->name));
+	fprintf(f, ", \"offset\": %zu, \"version\": %u, \"size\": %u, ", (size_t)((const uint8_t *)h - im->bytes),
+		h->version, h->size);
+	json_sum(f, h->sha256);
+	fputs(", ", f);
+	json_hex(f, "image_base", h->image_base, true);
+	json_hex(f, "region_end", h->region_end, true);
+	json_hex(f, "console", h->console, true);
+	json_hex(f, "primary_mpidr", h->primary_mpidr, true);
+	fprintf(f, "\"psci\": \"%s\", \"gic_version\": %u},\n \"copy_maps\": {\"el1\": ",
+		h->psci == BP_PSCI_SMC ? "smc" : h->psci == BP_PSCI_HVC ? "hvc" : "none", h->gic_version);
+	json_maps(f, &im->pl, h->copy_maps_first[0], h->copy_maps_count[0]);
+	fputs(", \"el2\": ", f);
+	json_maps(f, &im->pl, h->copy_maps_first[1], h->copy_maps_count[1]);
+	fputs("},\n \"members\": [", f);
+	for (uint32_t i = 0; i < h->members_count; i++) {
+		const struct bp_member *m = &im->pl.members[i];
+		fprintf(f, "%s{\"name\": ", i ? ",\n  " : "\n  ");
+		json_name(f, m->name, sizeof(m->name));
+		fputs(", ", f);
+		json_hex(f, "offset", m->offset, true);
+		fprintf(f, "\"size\": %" PRIu64 ", ", m->size);
+		json_sum(f, m->sha256);
+		fputc('}', f);
+	}
+	fputs("],\n \"nodes\": [", f);
+	for (uint32_t i = 0; i < h->nodes_count; i++) {
+		fputs(i ? ",\n  " : "\n  ", f);
+		json_node(f, &im->pl, &im->pl.nodes[i]);
+	}
+	fprintf(f, "],\n \"verified\": %s}\n", verified ? "true" : "false");
+}
+
+int image_inspect_buffer(FILE *f, const char *path, uint8_t *buf, size_t size, bool json, struct diags *d)
 {
 	struct image im;
 	int ret = 1;
-	if (image_open(&im, path, d) == 0) {
-		inspect_print(f, &im);
-		if (image_verify(&im, d) == 0) {
-			fprintf(f, "verified: the boot plan and %u members match their SHA-256\n", im.plan->members_count);
-			ret = 0;
+	if (image_parse(&im, path, buf, size, d) == 0) {
+		bool ok = image_verify(&im, d) == 0;
+		if (json) {
+			inspect_json(f, &im, ok);
+		} else {
+			inspect_print(f, &im);
+			if (ok)
+				fprintf(f, "verified: the boot plan and %u members match their SHA-256\n",
+					im.pl.h->members_count);
 		}
+		ret = ok ? 0 : 1;
 	}
 	image_close(&im);
 	return ret;
+}
+
+int image_inspect(FILE *f, const char *path, bool json, struct diags *d)
+{
+	uint8_t *buf;
+	size_t size;
+	if (read_file(path, &buf, &size, d) < 0)
+		return 1;
+	return image_inspect_buffer(f, path, buf, size, json, d);
 }
 
 /* ---------------------------------------------------------------- run */
@@ -391,9 +603,9 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 		image_close(&im);
 		return -1;
 	}
-	const struct bp_header *h = im.plan;
+	const struct bp_header *h = im.pl.h;
 	struct mk_loc loc = {.file = path};
-	if (strcmp(h->machine, "virt")) {
+	if (strncmp(h->machine, "virt", sizeof(h->machine))) {
 		diag_error(d, &loc, "image", "its board is not QEMU's virt machine: boot it on the board");
 		image_close(&im);
 		return -1;

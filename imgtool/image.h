@@ -8,9 +8,8 @@
 #ifndef MKIMG_IMAGE_H
 #define MKIMG_IMAGE_H
 
+#include "bootplan_check.h"
 #include "util.h"
-
-struct bp_header;
 
 struct image {
 	char *path;
@@ -21,7 +20,7 @@ struct image {
 	size_t size;
 	uint64_t base;        /* where it loads: the ELF's p_paddr, or the plan's image_base */
 	uint64_t loader_size; /* from the loader's header: where the payload starts */
-	const struct bp_header *plan; /* inside `bytes`, checked to hold its arrays */
+	struct bp_plan pl;    /* inside `bytes`: the header, checked to hold its arrays */
 };
 
 /* Whether `path` looks like a packed image (an ELF file, or the loader's
@@ -31,18 +30,33 @@ bool image_probe(const char *path);
 /* Read a whole file; 0, or -1 with a diagnostic. *buf is malloc'd. */
 int read_file(const char *path, uint8_t **buf, size_t *size, struct diags *d);
 
-/* Open an image and find its plan. Checks the structure (loader header,
- * plan magic, version, sizes, arrays in bounds), not the hashes. */
+/* Find the plan in the image `buf` (`size` bytes, malloc'd; the image owns
+ * it from now on, whatever the result). `path` names it in messages. Checks
+ * the structure (loader header, plan magic, version, sizes, arrays in
+ * bounds), not the hashes. Close the image after a failure too. */
+int image_parse(struct image *im, const char *path, uint8_t *buf, size_t size, struct diags *d);
+/* The same from a file. */
 int image_open(struct image *im, const char *path, struct diags *d);
 void image_close(struct image *im);
-/* Recompute every SHA-256 (the plan's and each member's) and compare the
- * CPIO headers with the plan; every mismatch is an error in `d`. */
+/* Recompute every SHA-256 (the plan's and each member's), compare the
+ * CPIO headers with the plan, and run the loader's own checks of the plan
+ * (bootplan_check.h) as the loader would at the image's base; every
+ * mismatch or refusal is an error in `d`. */
 int image_verify(const struct image *im, struct diags *d);
 
-/* `mkimg inspect IMAGE`: print what the image holds and where it goes, then
- * verify it. Returns 0, or 1 when the image is unreadable or damaged (the
- * reasons in `d`). */
-int image_inspect(FILE *f, const char *path, struct diags *d);
+/* The loader's checks (bp_find, then bp_check) of the plan at the start of
+ * `payload`, where `env` says; a refusal becomes one error at `path`, its
+ * text after `prefix`. Returns 0 or -1. The hash is not checked. */
+int image_check_plan(const void *payload, const struct bp_env *env, const char *path, const char *prefix,
+		     struct diags *d);
+
+/* `mkimg inspect IMAGE [--format json]`: print what the image holds and
+ * where it goes, as text or as one JSON object (addresses as hex strings;
+ * keys in the README), then verify it. Returns 0, or 1 when the image is
+ * unreadable or damaged (the reasons in `d`; the JSON then says
+ * "verified": false). */
+int image_inspect(FILE *f, const char *path, bool json, struct diags *d);
+int image_inspect_buffer(FILE *f, const char *path, uint8_t *buf, size_t size, bool json, struct diags *d);
 
 struct run_opts {
 	unsigned timeout; /* seconds; 0 = none. QEMU is killed when it runs out */

@@ -39,7 +39,8 @@ static const struct command {
 		       "write one device tree per node: DIR/nodeN/kernel.dtb, kernel.dts, kernel-overlay.dts"},
 	[CMD_PACK] = {"pack", "MANIFEST [-o DIR] [--loader FILE]",
 		      "pack the nodes' built kernels, root tasks and trees in DIR into DIR/elfloader.elf and .bin"},
-	[CMD_INSPECT] = {"inspect", "IMAGE", "print what an image holds, where it goes and its checksums; verify them"},
+	[CMD_INSPECT] = {"inspect", "IMAGE [--format text|json]",
+			 "print what an image holds, where it goes and its checksums; verify them"},
 	[CMD_RUN] = {"run", "MANIFEST|IMAGE [-o DIR] [--timeout S]",
 		     "boot an image (or make one from a manifest first) in QEMU with flags from its plan"},
 };
@@ -65,7 +66,8 @@ static const struct opt {
 } opts[] = {
 	{"output", OPT_OUT, "DIR", 1u << CMD_MAIN | 1u << CMD_PLAN | 1u << CMD_SPLIT | 1u << CMD_PACK | 1u << CMD_RUN,
 	 "write the outputs into DIR (default for the main job and split: out/NAME)"},
-	{"format", OPT_FORMAT, "FMT", 1u << CMD_PLAN, "text (default), json or svg"},
+	{"format", OPT_FORMAT, "FMT", 1u << CMD_PLAN | 1u << CMD_INSPECT,
+	 "text (default), json or svg (plan); text or json (inspect)"},
 	{"list", OPT_LIST, NULL, 1u << CMD_CHECK, "list every check by name and exit"},
 	{"loader", OPT_LOADER, "FILE", 1u << CMD_MAIN | 1u << CMD_PACK | 1u << CMD_RUN,
 	 "the prebuilt loader (default: $MKIMG_LOADER, else " MKIMG_LOADER_ELF ")"},
@@ -306,6 +308,25 @@ static int build_and_pack(const struct plan *p, const char *dir, const struct ar
 	return ret;
 }
 
+/* Everything the main job can check before it writes anything: the node
+ * trees (made in memory here, written later), the build sections, and the
+ * kernels and root tasks the manifest names as files, against those trees. */
+static int check_inputs(const struct plan *p, const char *dir, struct diags *d)
+{
+	if (dts_split_check(p, d) < 0 || build_check_inputs(p, d) < 0)
+		return -1;
+	struct pack_tree *trees = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*trees));
+	int ret = 0;
+	for (size_t i = 0; i < p->n_nodes && ret == 0; i++)
+		ret = dts_split_node(p, &p->nodes[i], (void **)&trees[i].dtb, &trees[i].size, d);
+	if (ret == 0)
+		ret = pack_check_files(p, dir, trees, d);
+	for (size_t i = 0; i < p->n_nodes; i++)
+		free((void *)trees[i].dtb);
+	free(trees);
+	return ret;
+}
+
 static int run_image(const char *image, const struct args *a, struct diags *d)
 {
 	struct run_opts o = {.timeout = a->timeout, .dry_run = a->dry_run};
@@ -315,8 +336,12 @@ static int run_image(const char *image, const struct args *a, struct diags *d)
 
 static int run(const struct args *a, struct diags *d)
 {
-	if (a->cmd == CMD_INSPECT)
-		return image_inspect(stdout, a->manifest, d);
+	if (a->cmd == CMD_INSPECT) {
+		bool json = a->format && !strcmp(a->format, "json");
+		if (a->format && !json && strcmp(a->format, "text"))
+			return bad_usage(a->cmd, "unknown format '%s' (text or json)", a->format);
+		return image_inspect(stdout, a->manifest, json, d);
+	}
 	if (a->cmd == CMD_RUN && image_probe(a->manifest))
 		return run_image(a->manifest, a, d);
 
@@ -330,7 +355,7 @@ static int run(const struct args *a, struct diags *d)
 		return bad_usage(a->cmd, "unknown format '%s' (text, json or svg)", a->format);
 	if (manifest_load(&m, a->manifest, d) < 0)
 		goto out;
-	if (platform_load(&pf, m.dtb.s ? m.dtb.s : m.dts.s, d) < 0) {
+	if ((m.dtb.s ? platform_load_dtb(&pf, m.dtb.s, d) : platform_load(&pf, m.dts.s, d)) < 0) {
 		const struct mf_str *board = m.dtb.s ? &m.dtb : &m.dts;
 		diag_add(d, DIAG_NOTE, &board->loc, NULL, "the board's device tree is named here");
 		goto out;
@@ -368,7 +393,7 @@ static int run(const struct args *a, struct diags *d)
 	case CMD_RUN: {
 		char *dir = a->out ? xstrdup(a->out) : xasprintf("out/%s", p.name);
 		/* everything that can be checked is checked before anything is written */
-		ret = dts_split_check(&p, d) < 0 || write_layout(dir, &p, d) < 0 || dts_split_write(&p, dir, d) < 0 ||
+		ret = check_inputs(&p, dir, d) < 0 || write_layout(dir, &p, d) < 0 || dts_split_write(&p, dir, d) < 0 ||
 		      build_and_pack(&p, dir, a, d) < 0;
 		if (!ret && a->cmd == CMD_MAIN) {
 			report_text(stdout, &p);

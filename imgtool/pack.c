@@ -33,6 +33,7 @@
 #define VA_UPPER 0xffff000000000000ull
 #define ELF_DATA_OFFSET 0x1000  /* the image inside elfloader.elf */
 #define CPIO_HEADER 110
+#define MAX_SEGMENTS 64 /* seL4's kernel has one, a root task a few: more is not a sane input */
 #define CPIO_ALIGN(n) (((n) + 3) & ~(size_t)3)
 
 /* MAIR: seL4's list; index 4 is the Normal write-back memory seL4 assumes. */
@@ -135,6 +136,15 @@ static int input_error(struct diags *d, const char *path, const char *what, cons
 	return -1;
 }
 
+/* libelf reads nothing until told which ELF version its caller knows. */
+static int libelf_ready(struct diags *d)
+{
+	if (elf_version(EV_CURRENT) != EV_NONE)
+		return 0;
+	diag_error(d, NULL, NULL, "libelf is too old: %s", elf_errmsg(-1));
+	return -1;
+}
+
 /* Read an AArch64 executable's header and loadable segments with libelf. */
 static int elf_read(struct elf_file *e, const char *what, struct diags *d)
 {
@@ -175,6 +185,17 @@ static int elf_read(struct elf_file *e, const char *what, struct diags *d)
 			continue;
 		if (ph.p_filesz > ph.p_memsz || ph.p_offset > e->size || ph.p_filesz > e->size - ph.p_offset) {
 			input_error(d, e->path, what, "segment %zu lies outside the file or is larger than its memory", i);
+			goto out;
+		}
+		/* Every sum of an address and a size below stays in 64 bits,
+		 * page rounding included. */
+		if (ph.p_memsz > UINT64_MAX - PAGE || ph.p_vaddr > UINT64_MAX - PAGE - ph.p_memsz ||
+		    ph.p_paddr > UINT64_MAX - PAGE - ph.p_memsz) {
+			input_error(d, e->path, what, "segment %zu wraps around the top of the address space", i);
+			goto out;
+		}
+		if (e->n_segs == MAX_SEGMENTS) {
+			input_error(d, e->path, what, "has more than %d loadable segments", MAX_SEGMENTS);
 			goto out;
 		}
 		*VEC_PUSH(e->segs, e->n_segs) = (struct seg){ph.p_offset, ph.p_vaddr, ph.p_paddr, ph.p_filesz, ph.p_memsz};
@@ -293,8 +314,8 @@ static int check_dtb(struct packer *pk, struct node_pack *np)
 	return 0;
 }
 
-/* The root task: a static AArch64 executable, unpacked on the page after
- * the DTB as one contiguous region, phys = virt + pv_offset. */
+/* The root task: a static AArch64 executable with disjoint segments and
+ * its entry inside them. */
 static int check_user(struct packer *pk, struct node_pack *np)
 {
 	struct elf_file *u = &np->user;
@@ -314,16 +335,23 @@ static int check_user(struct packer *pk, struct node_pack *np)
 	np->ui_vmax = align_up(end, PAGE);
 	if (u->entry < np->ui_vmin || u->entry >= np->ui_vmax)
 		return input_error(pk->d, u->path, what, "its entry point 0x%" PRIx64 " is outside its image", u->entry);
+	return 0;
+}
+
+/* The root task unpacked on the page after the DTB as one contiguous
+ * region, phys = virt + pv_offset, inside the node's RAM. */
+static int place_user(struct packer *pk, struct node_pack *np)
+{
 	np->ui_p = align_up(np->dtb_addr + np->dtb_size, PAGE);
-	np->ui_end = np->ui_p + (np->ui_vmax - np->ui_vmin);
-	np->pv = np->ui_p - np->ui_vmin;
-	if (np->ui_end > range_end(np->mem)) {
+	if (np->ui_vmax - np->ui_vmin > range_end(np->mem) - np->ui_p) {
 		char s[32];
-		return input_error(pk->d, u->path, what,
+		return input_error(pk->d, np->user.path, np->name[1],
 				 "needs %s at 0x%" PRIx64 ", past the end of node %u's RAM [0x%" PRIx64 ", 0x%" PRIx64 ")",
 				 fmt_size(s, np->ui_vmax - np->ui_vmin), np->ui_p, np->n->id, np->mem.base,
 				 range_end(np->mem));
 	}
+	np->ui_end = np->ui_p + (np->ui_vmax - np->ui_vmin);
+	np->pv = np->ui_p - np->ui_vmin;
 	return 0;
 }
 
@@ -362,23 +390,43 @@ static int check_release(struct packer *pk, const struct node_pack *np)
 
 /* ---------------------------------------------------------------- inputs */
 
-static int load_node(struct packer *pk, struct node_pack *np)
+/* The node's payload names and its first RAM region, where it all goes. */
+static int node_init(struct packer *pk, struct node_pack *np)
 {
-	const struct node_inputs *in = np->in;
 	unsigned id = np->n->id;
 	snprintf(np->name[0], sizeof(np->name[0]), "Kernel.%u.elf", id);
 	snprintf(np->name[1], sizeof(np->name[1]), "capdl.%u.img", id);
 	snprintf(np->name[2], sizeof(np->name[2]), "kernel.%u.dtb", id);
+	if (np->n->n_memory == 0 || np->n->n_cpus == 0) {
+		diag_error(pk->d, &np->n->loc, "image-input", "node %u has no RAM or no cpu", id);
+		return -1;
+	}
 	np->mem = np->n->memory[0];
 	if (np->mem.base % BLOCK || np->mem.size % BLOCK) {
 		diag_error(pk->d, &np->n->loc, "image-input", "node %u: its RAM [0x%" PRIx64 ", 0x%" PRIx64
 			   ") is not 2 MiB aligned", id, np->mem.base, range_end(np->mem));
 		return -1;
 	}
+	return 0;
+}
+
+/* Every check of a node's kernel, tree and root task, read into np. */
+static int check_node(struct packer *pk, struct node_pack *np)
+{
+	if (check_kernel(pk, np) < 0 || check_dtb(pk, np) < 0 || check_user(pk, np) < 0 || place_user(pk, np) < 0)
+		return -1;
+	return check_overlaps(pk, np) < 0 || check_release(pk, np) < 0 ? -1 : 0;
+}
+
+static int load_node(struct packer *pk, struct node_pack *np)
+{
+	const struct node_inputs *in = np->in;
+	if (node_init(pk, np) < 0)
+		return -1;
 	np->kernel.path = in->kernel;
 	np->user.path = in->rootserver;
 	if (!in->kernel || !in->rootserver || !in->dtb) {
-		diag_error(pk->d, &np->n->loc, "image-input", "node %u has no %s to pack", id,
+		diag_error(pk->d, &np->n->loc, "image-input", "node %u has no %s to pack", np->n->id,
 			   !in->kernel ? "kernel" : !in->rootserver ? "root task" : "device tree");
 		return -1;
 	}
@@ -386,9 +434,71 @@ static int load_node(struct packer *pk, struct node_pack *np)
 	    read_file(in->rootserver, &np->user.buf, &np->user.size, pk->d) < 0 ||
 	    read_file(in->dtb, &np->dtb, &np->dtb_file_size, pk->d) < 0)
 		return -1;
-	if (check_kernel(pk, np) < 0 || check_dtb(pk, np) < 0 || check_user(pk, np) < 0)
+	return check_node(pk, np);
+}
+
+int pack_check_elf(const struct plan *p, size_t i, const struct node_inputs *in, bool kernel, const uint8_t *buf,
+		   size_t size, struct diags *d)
+{
+	struct packer pk = {.p = p, .d = d};
+	struct node_pack np = {.n = &p->nodes[i], .in = in};
+	struct elf_file *e = kernel ? &np.kernel : &np.user;
+	if (libelf_ready(d) < 0 || node_init(&pk, &np) < 0)
 		return -1;
-	return check_overlaps(pk, np) < 0 || check_release(pk, np) < 0 ? -1 : 0;
+	*e = (struct elf_file){.path = kernel ? in->kernel : in->rootserver, .buf = (uint8_t *)buf, .size = size};
+	int ret = kernel ? check_kernel(&pk, &np) : check_user(&pk, &np);
+	free(e->segs);
+	return ret;
+}
+
+/* A node whose kernel and root task are both files: every check pack_image()
+ * makes, with its tree from memory. */
+static void check_files_node(const struct plan *p, size_t i, const struct node_inputs *in,
+			     const struct pack_tree *tree, struct diags *d)
+{
+	struct packer pk = {.p = p, .d = d};
+	struct node_pack np = {.n = &p->nodes[i], .in = in, .dtb = (uint8_t *)tree->dtb, .dtb_file_size = tree->size};
+	np.kernel.path = in->kernel;
+	np.user.path = in->rootserver;
+	if (libelf_ready(d) == 0 && node_init(&pk, &np) == 0 &&
+	    read_file(in->kernel, &np.kernel.buf, &np.kernel.size, d) == 0 &&
+	    read_file(in->rootserver, &np.user.buf, &np.user.size, d) == 0)
+		check_node(&pk, &np);
+	free(np.kernel.buf);
+	free(np.kernel.segs);
+	free(np.user.buf);
+	free(np.user.segs);
+}
+
+/* One file of a node whose other input is built later. */
+static void check_file(const struct plan *p, size_t i, const struct node_inputs *in, bool kernel, struct diags *d)
+{
+	uint8_t *buf;
+	size_t size;
+	if (read_file(kernel ? in->kernel : in->rootserver, &buf, &size, d) < 0)
+		return;
+	pack_check_elf(p, i, in, kernel, buf, size, d);
+	free(buf);
+}
+
+int pack_check_files(const struct plan *p, const char *outdir, const struct pack_tree *trees, struct diags *d)
+{
+	struct node_inputs *in = pack_default_inputs(p, outdir);
+	unsigned errors = d->errors;
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		const struct mf_node *mf = p->nodes[i].mf;
+		bool kernel = mf && mf->kernel.kind == MF_ART_FILE, user = mf && mf->rootserver.kind == MF_ART_FILE;
+		if (kernel && user && trees) {
+			check_files_node(p, i, &in[i], &trees[i], d);
+			continue;
+		}
+		if (kernel)
+			check_file(p, i, &in[i], true, d);
+		if (user)
+			check_file(p, i, &in[i], false, d);
+	}
+	pack_inputs_free(in, p->n_nodes);
+	return d->errors > errors ? -1 : 0;
 }
 
 /* The loader block: loader.elf's segments laid out from address 0 (it is
@@ -772,6 +882,22 @@ static int write_outputs(struct packer *pk, const char *outdir, const struct buf
 	return output_commit(&o, pk->d);
 }
 
+/* The loader's own checks of the plan just made, as the loader will run
+ * them at the loader base on the primary cpu: a refusal here is a bug in
+ * this file, caught before an image that cannot boot is written. */
+static int self_check(struct packer *pk, const struct buf *img)
+{
+	const struct bp_header *h = (const void *)(img->p + pk->loader_size + BP_PLAN_OFFSET);
+	struct bp_env env = {
+		.image_base = h->image_base,
+		.loader_size = pk->loader_size,
+		.payload_avail = img->n - pk->loader_size,
+		.mpidr = h->primary_mpidr,
+	};
+	return image_check_plan(img->p + pk->loader_size, &env, pk->p->mf ? pk->p->mf->path : NULL,
+				"mkimg made a boot plan its loader would refuse (a bug in mkimg): ", pk->d);
+}
+
 /* Lay out the image: loader block, then the payload with the plan first
  * (its bytes are filled in last, once every offset is known). */
 static int build_image(struct packer *pk, const char *outdir, struct pack_result *res)
@@ -805,7 +931,7 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	uint32_t mtime = source_date_epoch();
 	buf_put(&img, pk->loader, pk->loader_size);
 	size_t plan_at = cpio_member(&img, BP_MEMBER, NULL, h.size, 1, mtime);
-	if (plan_at != pk->loader_size + CPIO_ALIGN(CPIO_HEADER + sizeof(BP_MEMBER)) || plan_at % 8)
+	if (plan_at != pk->loader_size + BP_PLAN_OFFSET || plan_at % 8)
 		abort(); /* the loader finds the plan at this fixed place */
 	struct bp_member *mem = xcalloc(nn ? 3 * nn : 1, sizeof(*mem));
 	for (size_t i = 0; i < nn; i++) {
@@ -869,11 +995,9 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	memcpy(plan + h.nodes_off, nodes, h.nodes_count * sizeof(*nodes));
 	memcpy(plan + h.ops_off, pk->ops, h.ops_count * sizeof(*pk->ops));
 	memcpy(plan + h.maps_off, pk->maps, h.maps_count * sizeof(*pk->maps));
-	struct sha256 s;
-	sha256_init(&s);
-	sha256_update(&s, plan, 32);
-	sha256_update(&s, plan + 64, h.size - 64);
-	sha256_final(&s, ((struct bp_header *)plan)->sha256);
+	bp_plan_sum((const struct bp_header *)plan, ((struct bp_header *)plan)->sha256);
+	if (self_check(pk, &img) < 0)
+		goto out;
 
 	ret = write_outputs(pk, outdir, &img, tables - base);
 	if (ret == 0 && res)
@@ -891,10 +1015,8 @@ int pack_image(const struct plan *p, const struct node_inputs *in, const char *l
 {
 	struct packer pk = {.p = p, .d = d};
 	int ret = -1;
-	if (elf_version(EV_CURRENT) == EV_NONE) {
-		diag_error(d, NULL, NULL, "libelf is too old: %s", elf_errmsg(-1));
+	if (libelf_ready(d) < 0)
 		return -1;
-	}
 	pk.np = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*pk.np));
 	if (load_loader(&pk, loader_elf) < 0)
 		goto out;
@@ -902,11 +1024,6 @@ int pack_image(const struct plan *p, const struct node_inputs *in, const char *l
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		pk.np[i].n = &p->nodes[i];
 		pk.np[i].in = &in[i];
-		if (p->nodes[i].n_memory == 0 || p->nodes[i].n_cpus == 0) {
-			diag_error(d, &p->nodes[i].loc, "image-input", "node %u has no RAM or no cpu", p->nodes[i].id);
-			ok = false;
-			continue;
-		}
 		ok &= load_node(&pk, &pk.np[i]) == 0;
 	}
 	if (!ok || p->n_boot != p->n_nodes)

@@ -47,6 +47,26 @@ struct pack_result {
 int pack_image(const struct plan *p, const struct node_inputs *in, const char *loader_elf, const char *outdir,
 	       struct pack_result *res, struct diags *d);
 
+/* The checks pack_image() makes of node p->nodes[i]'s kernel (`kernel`
+ * true) or root task ELF in `buf` that need neither its tree nor the
+ * loader; messages name in->kernel or in->rootserver (and in->dtb, the tree
+ * to rebuild against). Returns 0, or -1 with errors in `d`. */
+int pack_check_elf(const struct plan *p, size_t i, const struct node_inputs *in, bool kernel, const uint8_t *buf,
+		   size_t size, struct diags *d);
+/* A node's device tree in memory (dts_split_node()), before it is written. */
+struct pack_tree {
+	const void *dtb;
+	size_t size;
+};
+
+/* Every check pack_image() makes of the `kernel: FILE` and `rootserver:
+ * FILE` inputs the manifest names, for the main job to run before it writes
+ * anything: a node whose kernel and root task are both files is checked in
+ * full against its tree, trees[i] (trees may be NULL: then, like a file
+ * whose partner is built later, only on its own). Returns 0, or -1 with
+ * errors in `d` (an unreadable file is one of them). */
+int pack_check_files(const struct plan *p, const char *outdir, const struct pack_tree *trees, struct diags *d);
+
 /* The inputs the main job's earlier stages leave for p->nodes[i]: the
  * manifest's `kernel:` / `rootserver:` file when it names one, else what
  * build_nodes() writes, OUT/node<N>/Kernel.<N>.elf and

@@ -24,6 +24,7 @@ extern char **environ;
 
 #define MAX_IRQ_HOPS 32     /* interrupt-parent jumps: more is a cycle */
 #define MAX_CELLS 16        /* sanity bound on any #...-cells value */
+#define MAX_DEPTH 64        /* real trees nest a handful of levels; the split recurses */
 #define GIC_NR_SPI 988      /* SPI 0..987 = interrupt ids 32..1019 */
 #define GIC_NR_PPI 16
 #define MPIDR_AFF_MASK 0xff00ffffffull /* Aff3, Aff2, Aff1, Aff0 */
@@ -45,6 +46,7 @@ struct tree {
 	size_t n;
 	struct phandle_ent *ph; /* by phandle, then tree order */
 	size_t n_ph;
+	int depth; /* of the deepest node; the root is 0 */
 };
 
 struct ctx {
@@ -82,6 +84,8 @@ static int tree_index(struct tree *t, const void *fdt)
 			stack = xrealloc(stack, cap * sizeof(*stack));
 		}
 		stack[depth] = node;
+		if (depth > t->depth)
+			t->depth = depth;
 		*VEC_PUSH(t->v, t->n) = (struct node_ent){node, depth ? stack[depth - 1] : -1};
 		uint32_t ph = fdt_get_phandle(fdt, node);
 		if (ph && ph != (uint32_t)-1)
@@ -281,6 +285,29 @@ static bool cells_ok(int ac, int sc)
 
 /* --- the blob --------------------------------------------------------- */
 
+/* Every property's value inside the structure block. libfdt's
+ * fdt_check_full() (1.6.1) lets a length such as 0xfffffffd by, and
+ * fdt_getprop() then hands out a negative length with a valid pointer,
+ * which every reader of the tree would have to fear. */
+static int check_props(struct ctx *c)
+{
+	const char *end = (const char *)c->fdt + fdt_off_dt_struct(c->fdt) + fdt_size_dt_struct(c->fdt);
+	for (size_t i = 0; i < c->t.n; i++) {
+		int po;
+		fdt_for_each_property_offset(po, c->fdt, c->t.v[i].node) {
+			const char *name = NULL;
+			int len;
+			const char *v = fdt_getprop_by_offset(c->fdt, po, &name, &len);
+			if (!v || len < 0 || len > end - v) {
+				err(c, c->t.v[i].node, "dtb-corrupt", "corrupt device tree: property '%s' has a bad length",
+				    name ? name : "?");
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int check_blob(struct ctx *c, size_t size)
 {
 	const void *fdt = c->fdt;
@@ -306,6 +333,14 @@ static int check_blob(struct ctx *c, size_t size)
 		return -1;
 	}
 	int rc = fdt_check_header(fdt);
+	/* Before version 17 the header has no size for the structure block,
+	 * and libfdt 1.6.1's fdt_check_full() then walks past the blob (a
+	 * crash the fuzzer found). dtc has written version 17 since 2007. */
+	if (!rc && fdt_version(fdt) < 17) {
+		err(c, -1, "dtb-corrupt", "device tree version %" PRIu32 " is too old: mkimg reads version 17 "
+		    "(recompile the tree with dtc)", fdt_version(fdt));
+		return -1;
+	}
 	if (!rc)
 		rc = fdt_check_full(fdt, size);
 	if (!rc)
@@ -314,10 +349,26 @@ static int check_blob(struct ctx *c, size_t size)
 		err(c, -1, "dtb-corrupt", "corrupt device tree: %s", fdt_strerror(rc));
 		return -1;
 	}
-	return 0;
+	if (c->t.depth > MAX_DEPTH) {
+		err(c, -1, "dtb-corrupt", "the tree nests %d levels deep, more than %d", c->t.depth, MAX_DEPTH);
+		return -1;
+	}
+	return check_props(c);
 }
 
 /* --- memory ----------------------------------------------------------- */
+
+/* The top-level node names with a role of their own, unit address aside,
+ * or NULL: what the tree's readers (this file, dts-split) find by name. */
+static const char *role_name(const char *name)
+{
+	static const char *const names[] = {"cpus", "chosen", "aliases", "reserved-memory", "psci"};
+	size_t base = strcspn(name, "@");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (base == strlen(names[i]) && !strncmp(name, names[i], base))
+			return names[i];
+	return NULL;
+}
 
 static void parse_memory(struct ctx *c)
 {
@@ -333,6 +384,15 @@ static void parse_memory(struct ctx *c)
 		    !has_prop(c->fdt, node, "reg"))
 			continue;
 		any = true;
+		/* dts-split keeps such a node for its role, and its RAM with it:
+		 * every node's tree would show all of it. */
+		const char *name = fdt_get_name(c->fdt, node, NULL);
+		const char *role = name ? role_name(name) : NULL;
+		if (role) {
+			err(c, node, "dtb-memory", "a memory node (device_type = \"memory\") cannot also be /%s", role);
+			bad = true;
+			continue;
+		}
 		if (ac < 0 || sc < 0)
 			return;
 		if (!cells_ok(ac, sc)) {
@@ -805,15 +865,10 @@ static int device_irqs(struct ctx *c, int node, struct pf_device *dev)
 /* Top-level nodes whose subtrees are not devices. */
 static bool skip_top(struct ctx *c, int node)
 {
-	static const char *const names[] = {"cpus", "chosen", "aliases", "reserved-memory", "psci"};
 	int len;
 	const char *name = fdt_get_name(c->fdt, node, &len);
-	if (!name)
+	if (!name || role_name(name))
 		return true;
-	size_t base = strcspn(name, "@");
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (base == strlen(names[i]) && !strncmp(name, names[i], base))
-			return true;
 	const char *type = prop_str(c->fdt, node, "device_type");
 	return (type && !strcmp(type, "memory")) || !strncmp(name, "__", 2);
 }
@@ -1014,6 +1069,17 @@ static int compile_dts(const char *path, void **buf, size_t *len, const struct m
 	free(tmp);
 	free(errs);
 	return rc;
+}
+
+int platform_load_dtb(struct platform *p, const char *path, struct diags *d)
+{
+	struct mk_loc loc = {.file = path};
+	void *buf;
+	size_t len;
+	*p = (struct platform){0};
+	if (read_file(path, &buf, &len, &loc, d) < 0)
+		return -1;
+	return platform_parse(p, path, buf, len, d);
 }
 
 int platform_load(struct platform *p, const char *path, struct diags *d)

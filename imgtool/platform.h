@@ -71,6 +71,9 @@ struct platform {
 /* Read a DTB (or compile a DTS with dtc) and parse it. Errors name `path`
  * and, where the tree is at fault, the node path. */
 int platform_load(struct platform *p, const char *path, struct diags *d);
+/* Read a file that must be a DTB (the manifest's `dtb:`): never compiled,
+ * so a damaged blob is reported as one rather than as DTS syntax. */
+int platform_load_dtb(struct platform *p, const char *path, struct diags *d);
 /* Parse a blob; takes ownership of `fdt` (malloc'd) on success and failure. */
 int platform_parse(struct platform *p, const char *path, void *fdt, size_t size, struct diags *d);
 void platform_free(struct platform *p);

@@ -204,24 +204,6 @@ void report_text(FILE *f, const struct plan *p)
 
 /* ---------------------------------------------------------------- JSON */
 
-static void json_str(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(f, "\\%c", *c);
-		else if (*c < 0x20)
-			fprintf(f, "\\u%04x", *c);
-		else
-			fputc(*c, f);
-	}
-	fputc('"', f);
-}
-
 static void json_ranges(FILE *f, const struct mk_range *r, size_t n)
 {
 	fputc('[', f);

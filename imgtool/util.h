@@ -77,6 +77,10 @@ size_t ranges_subtract(const struct mk_range *a, size_t na, const struct mk_rang
 /* Human size: "256 MiB", "4 KiB", "1.5 GiB", "123 B". */
 const char *fmt_size(char buf[32], uint64_t size);
 
+/* `s` as a JSON string ("null" for NULL): quotes, backslashes and control
+ * characters escaped, other bytes as they are. */
+void json_str(FILE *f, const char *s);
+
 enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
 struct diag {

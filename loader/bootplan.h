@@ -23,6 +23,7 @@
 #define BP_MAGIC 0x4e414c50544f4f42 /* "BOOTPLAN" read as a little-endian u64 */
 #define BP_VERSION 1
 #define BP_MEMBER "bootplan" /* the plan's name in the payload; its data lands 8-aligned */
+#define BP_PLAN_OFFSET 120  /* its data, from the payload's start: the CPIO header (110) and name, 4-aligned */
 
 /* The loader's own header, its first 32 bytes (start.S): a branch over it,
  * a magic, and the loader's size (code, data and stack, page aligned), which

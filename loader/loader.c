@@ -7,7 +7,8 @@
  * (start.S). In order:
  *   1. find the plan (the payload's first member), check its magic,
  *      version, size and SHA-256, then that every array, op, map and table
- *      area lies where it must (MMU off);
+ *      area lies where it must and that no node reaches another's RAM
+ *      (bootplan_check.c, which the host runs too; MMU off);
  *   2. build the copy phase's tables and turn the MMU and caches on;
  *   3. check every member's SHA-256; refuse to boot on any mismatch;
  *   4. per node: copy and zero (the ops), build its tables, clean them all
@@ -15,8 +16,7 @@
  *   5. print the log, turn the MMU off, start the other cpus in boot order
  *      and enter the last node (ours) on this cpu.
  */
-#include "bootplan.h"
-#include "sha256.h"
+#include "bootplan_check.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,8 +49,6 @@ void loader_exception(uint64_t vector);
 #define DESC_TABLE 3ull            /* valid table descriptor (levels 0 and 1) */
 #define DESC_BLOCK 1ull            /* valid block descriptor (level 2) */
 #define DESC_ADDR 0x0000fffffffff000ull
-#define CPIO_HEADER 110            /* newc: "070701" and 13 eight-digit hex fields */
-#define PLAN_OFFSET 120            /* CPIO_HEADER + "bootplan\0", padded to 4 */
 
 /* Read by secondary_entry; written while the MMU is off, so it is in memory. */
 const struct bp_header *boot_plan;
@@ -146,15 +144,19 @@ static void info(const char *fmt, ...)
 
 /* The one way out when something is wrong: one line, then stop. No
  * kernel has been entered when this runs on the primary cpu. */
+_Noreturn static void fail_v(const char *fmt, va_list ap)
+{
+	put_str("LDR|ERROR: ");
+	vsay(fmt, ap);
+	put('\n');
+	halt();
+}
+
 _Noreturn static void fail(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	put_str("LDR|ERROR: ");
-	vsay(fmt, ap);
-	put('\n');
-	va_end(ap);
-	halt();
+	fail_v(fmt, ap);
 }
 
 void loader_exception(uint64_t vector)
@@ -212,179 +214,37 @@ static void zero(uint64_t dst, uint64_t n)
 		*(volatile uint8_t *)(dst + i) = 0;
 }
 
-static int same(const void *a, const void *b, size_t n)
-{
-	const uint8_t *x = a, *y = b;
-	for (size_t i = 0; i < n; i++)
-		if (x[i] != y[i])
-			return 0;
-	return 1;
-}
-
-/* [lo, lo + size) inside [start, end), without overflow. */
-static int inside(uint64_t lo, uint64_t size, uint64_t start, uint64_t end)
-{
-	return lo >= start && lo <= end && size <= end - lo;
-}
-
 /* ------------------------------------------------------------ the plan */
 
-/* Eight hex digits of a CPIO header field; ~0 when one is not hex. */
-static uint64_t cpio_field(const char *hdr, int index)
+/* The check's one way to report: fail(), which never returns. */
+static void check_failed(void *ctx, const char *fmt, va_list ap)
 {
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++) {
-		char c = hdr[6 + 8 * index + i];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-		if (d < 0)
-			return ~0ull;
-		v = v << 4 | (uint64_t)d;
-	}
-	return v;
+	(void)ctx;
+	fail_v(fmt, ap);
 }
 
 /* The plan is the first member of the payload, which follows the loader.
  * Its console may be used before the hash is checked when its complement
- * agrees, so that even a damaged plan is reported. */
-static const struct bp_header *find_plan(void)
+ * agrees, so that even a damaged plan is reported. Then every check of
+ * bootplan_check.c, before anything is written. */
+static void find_and_check(struct bp_plan *pl, uint64_t el)
 {
-	const char *cpio = __loader_end;
-	const struct bp_header *h = (const void *)(cpio + PLAN_OFFSET);
+	const struct bp_header *h = (const void *)(__loader_end + BP_PLAN_OFFSET);
+	struct bp_env env = {
+		.image_base = (uint64_t)_head,
+		.loader_size = (uint64_t)(__loader_end - _head),
+		.payload_avail = UINT64_MAX - (uint64_t)__loader_end,
+		.mpidr = read_mpidr() & MPIDR_AFFINITY,
+		.el = el,
+	};
+	uint8_t sum[SHA256_BYTES];
 	if (h->console && h->console == ~h->console_check)
 		uart = (volatile uint32_t *)h->console;
-	if (!same(cpio, "070701", 6) || cpio_field(cpio, 11) != sizeof(BP_MEMBER) ||
-	    !same(cpio + CPIO_HEADER, BP_MEMBER, sizeof(BP_MEMBER)))
-		fail("no boot plan: the payload after the loader does not start with a '%s' CPIO member", BP_MEMBER);
-	if (h->magic != BP_MAGIC)
-		fail("boot plan: bad magic %x (expected %x)", h->magic, (uint64_t)BP_MAGIC);
-	if (h->version != BP_VERSION)
-		fail("boot plan: version %u, but this loader reads version %u", (uint64_t)h->version,
-		     (uint64_t)BP_VERSION);
-	if (h->size < sizeof(*h) || h->size > cpio_field(cpio, 6))
-		fail("boot plan: size %u does not fit its member (%u bytes)", (uint64_t)h->size, cpio_field(cpio, 6));
-	struct sha256 s;
-	uint8_t sum[SHA256_BYTES];
-	sha256_init(&s);
-	sha256_update(&s, h, 32);
-	sha256_update(&s, (const char *)h + 64, h->size - 64);
-	sha256_final(&s, sum);
-	if (!same(sum, h->sha256, SHA256_BYTES))
+	bp_find(__loader_end, &env, pl, check_failed, NULL);
+	bp_plan_sum(pl->h, sum);
+	if (!bp_same(sum, pl->h->sha256, SHA256_BYTES))
 		fail("boot plan: SHA-256 mismatch: the image is damaged; refusing to boot");
-	return h;
-}
-
-/* An array the header names, checked to lie inside the plan. */
-static const void *plan_array(const struct bp_header *h, uint32_t off, uint32_t count, uint32_t elem,
-			      const char *what)
-{
-	if (off % 8 || off > h->size || count > (h->size - off) / elem)
-		fail("boot plan: its %s lie outside it", what);
-	return (const char *)h + off;
-}
-
-struct plan {
-	const struct bp_header *h;
-	const struct bp_member *members;
-	const struct bp_node *nodes;
-	const struct bp_op *ops;
-	const struct bp_map *maps;
-};
-
-/* A table area: page aligned, in the loader's region, past the image. */
-static void check_area(const struct bp_header *h, uint64_t lo, uint64_t hi, const char *what)
-{
-	if ((lo | hi) % BP_PAGE || hi < lo + 2 * BP_PAGE ||
-	    !inside(lo, hi - lo, h->image_base + h->image_size, h->region_end))
-		fail("boot plan: %s [%x, %x) is not inside the loader's free region", what, lo, hi);
-}
-
-static void check_maps(const struct plan *pl, uint32_t first, uint32_t count, const char *what)
-{
-	if (first > pl->h->maps_count || count > pl->h->maps_count - first)
-		fail("boot plan: %s maps lie outside the map list", what);
-	for (uint32_t i = first; i < first + count; i++) {
-		const struct bp_map *m = &pl->maps[i];
-		if ((m->va | m->pa | m->size) % BP_BLOCK || m->root > 1)
-			fail("boot plan: %s map %u is not made of 2 MiB blocks", what, (uint64_t)i);
-	}
-}
-
-static void check_ops(const struct plan *pl, const struct bp_node *n)
-{
-	const struct bp_header *h = pl->h;
-	if (n->ops_first > h->ops_count || n->ops_count > h->ops_count - n->ops_first)
-		fail("boot plan: node %u's ops lie outside the op list", (uint64_t)n->id);
-	if (n->ram_end < n->ram_base || (n->ram_base < h->region_end && h->image_base < n->ram_end))
-		fail("boot plan: node %u's RAM [%x, %x) overlaps the loader", (uint64_t)n->id, n->ram_base,
-		     n->ram_end);
-	for (uint32_t i = n->ops_first; i < n->ops_first + n->ops_count; i++) {
-		const struct bp_op *op = &pl->ops[i];
-		if (!inside(op->dst, op->size, n->ram_base, n->ram_end))
-			fail("boot plan: node %u writes [%x, %x), outside its RAM", (uint64_t)n->id, op->dst,
-			     op->dst + op->size);
-		if (op->kind == BP_OP_ZERO)
-			continue;
-		if (op->kind != BP_OP_COPY || op->member >= h->members_count ||
-		    !inside(op->src, op->size, 0, pl->members[op->member].size))
-			fail("boot plan: node %u has a bad op (%u)", (uint64_t)n->id, (uint64_t)i);
-	}
-}
-
-static void check_node(const struct plan *pl, uint32_t index)
-{
-	const struct bp_header *h = pl->h;
-	const struct bp_node *n = &pl->nodes[index];
-	int last = index + 1 == h->nodes_count;
-	check_ops(pl, n);
-	check_maps(pl, n->maps_first, n->maps_count, "a node's");
-	check_area(h, n->ttbr0, n->tables_end, "a node's page-table area");
-	if (n->ttbr1 != n->ttbr0 + BP_PAGE || n->el != 1)
-		fail("boot plan: node %u: unsupported table layout or exception level", (uint64_t)n->id);
-	if (n->start == BP_START_SELF) {
-		if (!last || n->mpidr != h->primary_mpidr)
-			fail("boot plan: node %u runs on the loader's cpu but is not entered last", (uint64_t)n->id);
-	} else if (n->start == BP_START_PSCI) {
-		if (h->psci != BP_PSCI_SMC && h->psci != BP_PSCI_HVC)
-			fail("boot plan: node %u is started with PSCI, but the plan names no conduit", (uint64_t)n->id);
-		if (h->psci == BP_PSCI_HVC && current_el == 2)
-			fail("PSCI is called with hvc, but the loader runs at EL2 where hvc calls itself; "
-			     "boot without EL2 or use a tree that says smc");
-	} else if (n->start != BP_START_SPIN) {
-		fail("boot plan: node %u has an unknown start method %u", (uint64_t)n->id, (uint64_t)n->start);
-	}
-}
-
-/* Everything the loader will touch, checked before it touches anything. */
-static void check_plan(struct plan *pl)
-{
-	const struct bp_header *h = pl->h;
-	uint64_t here = (uint64_t)_head, loader_size = (uint64_t)(__loader_end - _head);
-	if (h->image_base != here)
-		fail("the image runs at %x, but its plan expects %x: load elfloader.bin at %x", here, h->image_base,
-		     h->image_base);
-	if (h->image_size < loader_size || h->region_end < h->image_base + h->image_size)
-		fail("boot plan: the image (%u bytes) does not fit the loader's region", h->image_size);
-	if ((read_mpidr() & MPIDR_AFFINITY) != h->primary_mpidr)
-		fail("the loader runs on the cpu with MPIDR %x, but the plan expects %x", read_mpidr() & MPIDR_AFFINITY,
-		     h->primary_mpidr);
-	pl->members = plan_array(h, h->members_off, h->members_count, sizeof(*pl->members), "members");
-	pl->nodes = plan_array(h, h->nodes_off, h->nodes_count, sizeof(*pl->nodes), "nodes");
-	pl->ops = plan_array(h, h->ops_off, h->ops_count, sizeof(*pl->ops), "ops");
-	pl->maps = plan_array(h, h->maps_off, h->maps_count, sizeof(*pl->maps), "maps");
-	for (uint32_t i = 0; i < h->members_count; i++)
-		if (!inside(pl->members[i].offset, pl->members[i].size, loader_size, h->image_size))
-			fail("boot plan: member %n lies outside the payload", pl->members[i].name);
-	for (int el = 0; el < 2; el++)
-		check_maps(pl, h->copy_maps_first[el], h->copy_maps_count[el], "the copy phase's");
-	check_area(h, h->copy_tables, h->copy_tables_end, "the copy phase's page-table area");
-	uint64_t tables = h->copy_tables_end; /* table areas follow each other */
-	for (uint32_t i = 0; i < h->nodes_count; i++) {
-		check_node(pl, i);
-		if (pl->nodes[i].ttbr0 < tables)
-			fail("boot plan: node %u's page-table area overlaps another", (uint64_t)pl->nodes[i].id);
-		tables = pl->nodes[i].tables_end;
-	}
+	bp_check(pl, &env, check_failed, NULL);
 }
 
 /* ------------------------------------------------------------ page tables */
@@ -425,7 +285,7 @@ static void map(uint64_t *root, const struct bp_map *m, struct pages *a)
  * RAM and the console, in the format of the current exception level.
  * Built with the MMU off, so its lines are invalidated before the walker
  * may read them through the cache; the stack likewise. */
-static void copy_phase_mmu_on(const struct plan *pl)
+static void copy_phase_mmu_on(const struct bp_plan *pl)
 {
 	const struct bp_header *h = pl->h;
 	int el2 = current_el == 2;
@@ -439,7 +299,7 @@ static void copy_phase_mmu_on(const struct plan *pl)
 }
 
 /* A node's tables: TTBR0 and TTBR1 roots first, then the rest in order. */
-static void node_tables(const struct plan *pl, const struct bp_node *n)
+static void node_tables(const struct bp_plan *pl, const struct bp_node *n)
 {
 	struct pages a = {n->ttbr0, n->tables_end};
 	uint64_t *roots[2];
@@ -453,13 +313,13 @@ static void node_tables(const struct plan *pl, const struct bp_node *n)
 
 /* ------------------------------------------------------------ the boot */
 
-static void verify_members(const struct plan *pl)
+static void verify_members(const struct bp_plan *pl)
 {
 	for (uint32_t i = 0; i < pl->h->members_count; i++) {
 		const struct bp_member *m = &pl->members[i];
 		uint8_t sum[SHA256_BYTES];
 		sha256(_head + m->offset, m->size, sum);
-		if (!same(sum, m->sha256, SHA256_BYTES))
+		if (!bp_same(sum, m->sha256, SHA256_BYTES))
 			fail("%n: SHA-256 mismatch: the payload is damaged; refusing to boot", m->name);
 	}
 }
@@ -467,7 +327,7 @@ static void verify_members(const struct plan *pl)
 /* Copy and zero what the node's ops say, build its tables, and clean it
  * all to the point of coherency: its cpu starts with the caches off, and
  * its kernel reads through another mapping. */
-static void load_node(const struct plan *pl, const struct bp_node *n)
+static void load_node(const struct bp_plan *pl, const struct bp_node *n)
 {
 	const struct bp_op *ops = &pl->ops[n->ops_first];
 	for (uint32_t i = 0; i < n->ops_count; i++) {
@@ -516,16 +376,16 @@ static void start_cpu(const struct bp_header *h, const struct bp_node *n)
 
 void loader_main(uint64_t el)
 {
-	struct plan pl = {0};
+	struct bp_plan pl = {0};
 	current_el = el;
-	pl.h = boot_plan = find_plan();
+	find_and_check(&pl, el);
+	boot_plan = pl.h;
 	if (el != 1 && el != 2)
 		fail("entered at EL%u; the loader runs at EL2 or EL1", el);
 	/* Entered like Linux: MMU off, data cache off, image cleaned to PoC. */
 	if (read_sctlr(el) & SCTLR_M)
 		fail("entered with the MMU on; start the image with the MMU and data cache off (a boot "
 		     "loader's bootelf or booti, not go)");
-	check_plan(&pl);
 	const struct bp_header *h = pl.h;
 
 	copy_phase_mmu_on(&pl);

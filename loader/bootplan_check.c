@@ -1,0 +1,274 @@
+/* bootplan_check.c - see bootplan_check.h.
+ *
+ * Every function returns at the first problem: the loader stops there, and
+ * the host reports one reason as the loader would. Arithmetic on plan
+ * values is written so that it cannot overflow (inside(), overlap()).
+ */
+#include "bootplan_check.h"
+
+#include <stddef.h>
+
+#define CPIO_HEADER 110 /* newc: "070701" and 13 eight-digit hex fields */
+
+struct chk {
+	bp_fail_fn fail;
+	void *ctx;
+};
+
+static int bad(const struct chk *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	c->fail(c->ctx, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int bp_same(const void *a, const void *b, size_t n)
+{
+	const uint8_t *x = a, *y = b;
+	for (size_t i = 0; i < n; i++)
+		if (x[i] != y[i])
+			return 0;
+	return 1;
+}
+
+/* [lo, lo + size) inside [start, end), without overflow. */
+static int inside(uint64_t lo, uint64_t size, uint64_t start, uint64_t end)
+{
+	return lo >= start && lo <= end && size <= end - lo;
+}
+
+/* Whether [lo, lo + size) meets [start, end); neither wraps (checked). */
+static int overlap(uint64_t lo, uint64_t size, uint64_t start, uint64_t end)
+{
+	return size && lo < end && start < lo + size;
+}
+
+/* Eight hex digits of a CPIO header field; ~0 when one is not hex. */
+static uint64_t cpio_field(const char *hdr, int index)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++) {
+		char c = hdr[6 + 8 * index + i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return ~0ull;
+		v = v << 4 | (uint64_t)d;
+	}
+	return v;
+}
+
+int bp_find(const void *payload, const struct bp_env *env, struct bp_plan *pl, bp_fail_fn fail, void *ctx)
+{
+	const struct chk c = {fail, ctx};
+	const char *cpio = payload;
+	const struct bp_header *h = (const void *)(cpio + BP_PLAN_OFFSET);
+	if (env->payload_avail < BP_PLAN_OFFSET + sizeof(*h) || !bp_same(cpio, "070701", 6) ||
+	    cpio_field(cpio, 11) != sizeof(BP_MEMBER) || !bp_same(cpio + CPIO_HEADER, BP_MEMBER, sizeof(BP_MEMBER)))
+		return bad(&c, "no boot plan: the payload after the loader does not start with a '%s' CPIO member",
+			   BP_MEMBER);
+	if (h->magic != BP_MAGIC)
+		return bad(&c, "boot plan: bad magic %x (expected %x)", h->magic, (uint64_t)BP_MAGIC);
+	if (h->version != BP_VERSION)
+		return bad(&c, "boot plan: version %u, but this loader reads version %u", (uint64_t)h->version,
+			   (uint64_t)BP_VERSION);
+	if (h->size < sizeof(*h) || h->size > cpio_field(cpio, 6) || h->size > env->payload_avail - BP_PLAN_OFFSET)
+		return bad(&c, "boot plan: size %u does not fit its member (%u bytes)", (uint64_t)h->size,
+			   cpio_field(cpio, 6));
+	pl->h = h;
+	return 0;
+}
+
+void bp_plan_sum(const struct bp_header *h, uint8_t out[SHA256_BYTES])
+{
+	struct sha256 s;
+	sha256_init(&s);
+	sha256_update(&s, h, 32);
+	sha256_update(&s, (const uint8_t *)h + 64, h->size - 64);
+	sha256_final(&s, out);
+}
+
+/* An array the header names, checked to lie inside the plan; NULL if not. */
+static const void *plan_array(const struct chk *c, const struct bp_header *h, uint32_t off, uint32_t count,
+			      uint32_t elem, const char *what)
+{
+	if (off % 8 || off > h->size || count > (h->size - off) / elem) {
+		bad(c, "boot plan: its %s lie outside it", what);
+		return NULL;
+	}
+	return (const uint8_t *)h + off;
+}
+
+int bp_arrays(struct bp_plan *pl, bp_fail_fn fail, void *ctx)
+{
+	const struct chk chk = {fail, ctx}, *c = &chk;
+	const struct bp_header *h = pl->h;
+	return !(pl->members = plan_array(c, h, h->members_off, h->members_count, sizeof(*pl->members), "members")) ||
+	       !(pl->nodes = plan_array(c, h, h->nodes_off, h->nodes_count, sizeof(*pl->nodes), "nodes")) ||
+	       !(pl->ops = plan_array(c, h, h->ops_off, h->ops_count, sizeof(*pl->ops), "ops")) ||
+	       !(pl->maps = plan_array(c, h, h->maps_off, h->maps_count, sizeof(*pl->maps), "maps")) ? -1 : 0;
+}
+
+/* A table area: page aligned, in the loader's region, past the image. */
+static int check_area(const struct chk *c, const struct bp_header *h, uint64_t lo, uint64_t hi, const char *what)
+{
+	if ((lo | hi) % BP_PAGE || hi < lo || hi - lo < 2 * BP_PAGE ||
+	    !inside(lo, hi - lo, h->image_base + h->image_size, h->region_end))
+		return bad(c, "boot plan: %s [%x, %x) is not inside the loader's free region", what, lo, hi);
+	return 0;
+}
+
+static int check_maps(const struct chk *c, const struct bp_plan *pl, uint32_t first, uint32_t count,
+		      const char *what)
+{
+	if (first > pl->h->maps_count || count > pl->h->maps_count - first)
+		return bad(c, "boot plan: %s maps lie outside the map list", what);
+	for (uint32_t i = first; i < first + count; i++) {
+		const struct bp_map *m = &pl->maps[i];
+		if ((m->va | m->pa | m->size) % BP_BLOCK || m->root > 1 || m->va > UINT64_MAX - m->size ||
+		    m->pa > UINT64_MAX - m->size)
+			return bad(c, "boot plan: %s map %u is not made of 2 MiB blocks", what, (uint64_t)i);
+	}
+	return 0;
+}
+
+/* A node's own RAM: non-empty, clear of the loader's region and of every
+ * other node's RAM. */
+static int check_ram(const struct chk *c, const struct bp_plan *pl, uint32_t index)
+{
+	const struct bp_header *h = pl->h;
+	const struct bp_node *n = &pl->nodes[index];
+	if (n->ram_end <= n->ram_base)
+		return bad(c, "boot plan: node %u's RAM [%x, %x) is empty", (uint64_t)n->id, n->ram_base, n->ram_end);
+	if (overlap(n->ram_base, n->ram_end - n->ram_base, h->image_base, h->region_end))
+		return bad(c, "boot plan: node %u's RAM [%x, %x) overlaps the loader", (uint64_t)n->id, n->ram_base,
+			   n->ram_end);
+	for (uint32_t j = 0; j < index; j++) {
+		const struct bp_node *o = &pl->nodes[j];
+		if (overlap(n->ram_base, n->ram_end - n->ram_base, o->ram_base, o->ram_end))
+			return bad(c, "boot plan: node %u's RAM [%x, %x) overlaps node %u's", (uint64_t)n->id, n->ram_base,
+				   n->ram_end, (uint64_t)o->id);
+	}
+	return 0;
+}
+
+static int check_ops(const struct chk *c, const struct bp_plan *pl, const struct bp_node *n)
+{
+	const struct bp_header *h = pl->h;
+	if (n->ops_first > h->ops_count || n->ops_count > h->ops_count - n->ops_first)
+		return bad(c, "boot plan: node %u's ops lie outside the op list", (uint64_t)n->id);
+	for (uint32_t i = n->ops_first; i < n->ops_first + n->ops_count; i++) {
+		const struct bp_op *op = &pl->ops[i];
+		if (!inside(op->dst, op->size, n->ram_base, n->ram_end))
+			return bad(c, "boot plan: node %u writes [%x, %x), outside its RAM", (uint64_t)n->id, op->dst,
+				   op->dst + op->size);
+		if (op->kind == BP_OP_ZERO)
+			continue;
+		if (op->kind != BP_OP_COPY || op->member >= h->members_count ||
+		    !inside(op->src, op->size, 0, pl->members[op->member].size))
+			return bad(c, "boot plan: node %u has a bad op (%u)", (uint64_t)n->id, (uint64_t)i);
+	}
+	return 0;
+}
+
+/* What the node's kernel is handed: its tables map only its own RAM and
+ * the loader's region, and its DTB and root task lie in its RAM. */
+static int check_reach(const struct chk *c, const struct bp_plan *pl, const struct bp_node *n)
+{
+	const struct bp_header *h = pl->h;
+	for (uint32_t i = n->maps_first; i < n->maps_first + n->maps_count; i++) {
+		const struct bp_map *m = &pl->maps[i];
+		if (!inside(m->pa, m->size, n->ram_base, n->ram_end) &&
+		    !inside(m->pa, m->size, h->image_base, h->region_end))
+			return bad(c, "boot plan: node %u maps [%x, %x), outside its RAM and the loader's region",
+				   (uint64_t)n->id, m->pa, m->pa + m->size);
+	}
+	/* x0, x1: the root task's region; x4, x5: the DTB */
+	if (n->regs[1] < n->regs[0] || !inside(n->regs[0], n->regs[1] - n->regs[0], n->ram_base, n->ram_end) ||
+	    !inside(n->regs[4], n->regs[5], n->ram_base, n->ram_end))
+		return bad(c, "boot plan: node %u's root task or DTB lies outside its RAM", (uint64_t)n->id);
+	return 0;
+}
+
+/* How the node's cpu starts. A spin-table release is a write the loader
+ * makes: to an aligned word that is no node's RAM and not the loader's. */
+static int check_start(const struct chk *c, const struct bp_plan *pl, const struct bp_env *env, uint32_t index)
+{
+	const struct bp_header *h = pl->h;
+	const struct bp_node *n = &pl->nodes[index];
+	if (n->start == BP_START_SELF) {
+		if (index + 1 != h->nodes_count || n->mpidr != h->primary_mpidr)
+			return bad(c, "boot plan: node %u runs on the loader's cpu but is not entered last", (uint64_t)n->id);
+	} else if (n->start == BP_START_PSCI) {
+		if (h->psci != BP_PSCI_SMC && h->psci != BP_PSCI_HVC)
+			return bad(c, "boot plan: node %u is started with PSCI, but the plan names no conduit", (uint64_t)n->id);
+		if (h->psci == BP_PSCI_HVC && env->el == 2)
+			return bad(c, "PSCI is called with hvc, but the loader runs at EL2 where hvc calls itself; "
+				      "boot without EL2 or use a tree that says smc");
+	} else if (n->start == BP_START_SPIN) {
+		uint64_t a = n->release_addr;
+		int hit = a % 8 || a > UINT64_MAX - 8 || overlap(a, 8, h->image_base, h->region_end);
+		for (uint32_t j = 0; j < h->nodes_count && !hit; j++)
+			hit = overlap(a, 8, pl->nodes[j].ram_base, pl->nodes[j].ram_end);
+		if (hit)
+			return bad(c, "boot plan: node %u's release address %x is unaligned or in RAM it must not write",
+				   (uint64_t)n->id, a);
+	} else {
+		return bad(c, "boot plan: node %u has an unknown start method %u", (uint64_t)n->id, (uint64_t)n->start);
+	}
+	return 0;
+}
+
+static int check_node(const struct chk *c, const struct bp_plan *pl, const struct bp_env *env, uint32_t index)
+{
+	const struct bp_node *n = &pl->nodes[index];
+	if (check_ram(c, pl, index) || check_ops(c, pl, n) || check_maps(c, pl, n->maps_first, n->maps_count, "a node's") ||
+	    check_reach(c, pl, n) || check_area(c, pl->h, n->ttbr0, n->tables_end, "a node's page-table area"))
+		return -1;
+	if (n->ttbr1 != n->ttbr0 + BP_PAGE || n->el != 1)
+		return bad(c, "boot plan: node %u: unsupported table layout or exception level", (uint64_t)n->id);
+	return check_start(c, pl, env, index);
+}
+
+/* The image as loaded: where, how big, on which cpu. */
+static int check_image(const struct chk *c, const struct bp_plan *pl, const struct bp_env *env)
+{
+	const struct bp_header *h = pl->h;
+	if (h->image_base != env->image_base)
+		return bad(c, "the image runs at %x, but its plan expects %x: load elfloader.bin at %x", env->image_base,
+			   h->image_base, h->image_base);
+	if (h->image_size < env->loader_size || h->region_end < h->image_base ||
+	    h->image_size > h->region_end - h->image_base)
+		return bad(c, "boot plan: the image (%u bytes) does not fit the loader's region", h->image_size);
+	if (env->mpidr != h->primary_mpidr)
+		return bad(c, "the loader runs on the cpu with MPIDR %x, but the plan expects %x", env->mpidr,
+			   h->primary_mpidr);
+	for (uint32_t i = 0; i < h->members_count; i++)
+		if (!inside(pl->members[i].offset, pl->members[i].size, env->loader_size, h->image_size))
+			return bad(c, "boot plan: member %n lies outside the payload", pl->members[i].name);
+	return 0;
+}
+
+int bp_check(struct bp_plan *pl, const struct bp_env *env, bp_fail_fn fail, void *ctx)
+{
+	const struct chk c = {fail, ctx};
+	const struct bp_header *h = pl->h;
+	if (bp_arrays(pl, fail, ctx) || check_image(&c, pl, env))
+		return -1;
+	for (int el = 0; el < 2; el++)
+		if (check_maps(&c, pl, h->copy_maps_first[el], h->copy_maps_count[el], "the copy phase's"))
+			return -1;
+	if (check_area(&c, h, h->copy_tables, h->copy_tables_end, "the copy phase's page-table area"))
+		return -1;
+	uint64_t tables = h->copy_tables_end; /* table areas follow each other */
+	for (uint32_t i = 0; i < h->nodes_count; i++) {
+		if (check_node(&c, pl, env, i))
+			return -1;
+		if (pl->nodes[i].ttbr0 < tables)
+			return bad(&c, "boot plan: node %u's page-table area overlaps another", (uint64_t)pl->nodes[i].id);
+		tables = pl->nodes[i].tables_end;
+	}
+	return 0;
+}

@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+"""gen.py - the binary inputs of the bad-input corpus, made at test time
+from small good ones (Python's standard library only; no cross compiler).
+
+As a module (run.py): GENERATED[kind][name](base) -> the bytes of case
+`name`, where `base` is the folder run.py prepared: board.dtb (dtc's blob
+of board.dts), k0.elf, k1.elf and user.elf (good_kernel(), good_user()),
+and good/elfloader.elf and .bin, packed by mkimg from them. Each name has
+its expected message in KIND/NAME.err beside this file.
+
+As a command, the fuzzers' seeds (tests/fuzz/run.sh):
+    gen.py seeds DIR        DIR/k0.elf, k1.elf, user.elf, good.yaml, board.dts
+
+The ELF files are what mkimg's pack checks read: an ELF header, program
+headers right after it, each segment's file bytes on pages of their own
+from 0x1000 on; no sections. The image edits follow loader/bootplan.h.
+"""
+import hashlib
+import os
+import shutil
+import struct
+import sys
+
+PT_LOAD, PT_DYNAMIC, PT_INTERP, PT_NOTE = 1, 2, 3, 4
+EM_AARCH64, EM_X86_64, EM_RISCV = 183, 62, 243
+ET_REL, ET_EXEC, ET_DYN = 1, 2, 3
+WINDOW = 0xFFFFFF8000000000  # the demo kernel's link: virtual = WINDOW + physical
+NODE0, NODE1 = 0x40000000, 0x50000000  # the nodes' RAM in good.yaml, 256 MiB each
+USER = 0x400000  # the root task's link address
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def seg(vaddr, paddr, filesz, memsz, kind=PT_LOAD, offset=None):
+    return {"type": kind, "vaddr": vaddr, "paddr": paddr, "filesz": filesz, "memsz": memsz, "offset": offset}
+
+
+def elf(segs, entry, cls=2, data=1, machine=EM_AARCH64, etype=ET_EXEC, phnum=None, phoff=64):
+    """An ELF file; a segment with an `offset` of its own gets no bytes."""
+    body = bytearray(0x1000)
+    table = b""
+    for s in segs:
+        off = s["offset"]
+        if off is None:
+            off = len(body)
+            body += bytes((i * 7 + 1) & 0xFF for i in range(s["filesz"]))
+            body += bytes(-len(body) % 0x1000)
+        table += struct.pack("<IIQQQQQQ", s["type"], 7, off, s["vaddr"], s["paddr"], s["filesz"], s["memsz"], 0x1000)
+    header = b"\x7fELF" + bytes([cls, data, 1, 0]) + bytes(8)
+    header += struct.pack("<HHIQQQIHHHHHH", etype, machine, 1, entry, phoff, 0, 0, 64, 56,
+                          len(segs) if phnum is None else phnum, 0, 0, 0)
+    body[0:64] = header
+    if phoff + len(table) <= len(body):
+        body[phoff:phoff + len(table)] = table
+    return bytes(body)
+
+
+def good_kernel(base, **kw):
+    return elf([seg(WINDOW + base, base, 0x100, 0x2000)], WINDOW + base, **kw)
+
+
+def good_user(**kw):
+    return elf([seg(USER, USER, 0x100, 0x1000)], USER, **kw)
+
+
+def patch(data, offset, fmt, *values):
+    b = bytearray(data)
+    struct.pack_into(fmt, b, offset, *values)
+    return bytes(b)
+
+
+# ------------------------------------------------------------ kernels
+
+def kernel_cases():
+    k = good_kernel(NODE0)
+    w = WINDOW + NODE0
+    return {
+        "empty": lambda: b"",
+        "text": lambda: b"this is not an ELF file\n",
+        "truncated-header": lambda: k[:40],
+        "class32": lambda: good_kernel(NODE0, cls=1),
+        "big-endian": lambda: good_kernel(NODE0, data=2),
+        "machine-x86-64": lambda: good_kernel(NODE0, machine=EM_X86_64),
+        "type-dyn": lambda: good_kernel(NODE0, etype=ET_DYN),
+        "phdrs-outside-file": lambda: elf([seg(w, NODE0, 0x100, 0x2000)], w, phoff=0x100000),
+        "phnum-huge": lambda: elf([seg(w, NODE0, 0x100, 0x2000)], w, phnum=0xFFFE),
+        "segment-outside-file": lambda: elf([seg(w, NODE0, 0x100, 0x2000, offset=0x100000)], w),
+        "filesz-over-memsz": lambda: elf([seg(w, NODE0, 0x3000, 0x2000)], w),
+        "no-load": lambda: elf([seg(w, NODE0, 0x100, 0x2000, kind=PT_NOTE)], w),
+        "segments-overlap": lambda: elf([seg(w, NODE0, 0x100, 0x2000), seg(w + 0x1000, NODE0 + 0x1000, 0x100, 0x2000)], w),
+        "offsets-differ": lambda: elf([seg(w, NODE0, 0x100, 0x1000), seg(w + 0x3000, NODE0 + 0x2000, 0x100, 0x1000)], w),
+        "other-node": lambda: good_kernel(NODE1),
+        "outside-ram": lambda: good_kernel(0x200000000),
+        "not-at-base": lambda: good_kernel(NODE0 + 0x200000),
+        "too-big": lambda: elf([seg(w, NODE0, 0x100, 0x20000000)], w),
+        "wraps": lambda: elf([seg(w, NODE0, 0x100, 0xFFFFFFFFFFFF0000)], w),
+        # its end wraps to a small address inside the node's RAM: a check of
+        # the end alone would let a zero op of 16 EiB by
+        "second-segment-wraps": lambda: elf([seg(w, NODE0, 0x100, 0x1000),
+                                             seg(w + 0x10000, NODE0 + 0x10000, 0x100, (1 << 64) - 0x8000)], w),
+        "lower-half": lambda: elf([seg(NODE0, NODE0, 0x100, 0x2000)], NODE0),
+        "window-unaligned": lambda: elf([seg(w + 0x1000, NODE0, 0x100, 0x2000)], w + 0x1000),
+        "entry-outside": lambda: elf([seg(w, NODE0, 0x100, 0x2000)], w + 0x100000),
+        "too-many-segments": lambda: elf([seg(w + i * 0x1000, NODE0 + i * 0x1000, 0x10, 0x1000) for i in range(65)], w),
+    }
+
+
+# ------------------------------------------------------------ root tasks
+
+def rootserver_cases():
+    return {
+        "text": lambda: b"#!/bin/sh\necho not an ELF file\n",
+        "class32": lambda: good_user(cls=1),
+        "machine-riscv": lambda: good_user(machine=EM_RISCV),
+        "type-rel": lambda: good_user(etype=ET_REL),
+        "dynamic": lambda: elf([seg(USER, USER, 0x100, 0x1000), seg(USER + 0x100, USER + 0x100, 0x10, 0x10, kind=PT_INTERP)], USER),
+        "no-load": lambda: elf([seg(USER, USER, 0x100, 0x1000, kind=PT_NOTE)], USER),
+        "segments-overlap": lambda: elf([seg(USER, USER, 0x100, 0x2000), seg(USER + 0x1000, USER + 0x1000, 0x100, 0x1000)], USER),
+        "entry-outside": lambda: elf([seg(USER, USER, 0x100, 0x1000)], 0x10000000),
+        "wraps": lambda: elf([seg(0xFFFFFFFFFFFFF000, 0xFFFFFFFFFFFFF000, 0x100, 0x2000)], 0xFFFFFFFFFFFFF000),
+        "too-big": lambda: elf([seg(USER, USER, 0x100, 300 << 20)], USER),
+        # its size, added to where it goes, wraps past the end of the RAM
+        "huge-memsz": lambda: elf([seg(USER, USER, 0x100, 0x1000), seg(0x500000, 0x500000, 0x10, 0xFFFFFFFF00000000)], USER),
+    }
+
+
+# ------------------------------------------------------------ device tree blobs
+
+FDT_TOTALSIZE, FDT_OFF_STRUCT, FDT_OFF_STRINGS, FDT_VERSION = 4, 8, 12, 20
+
+
+def fdt_props(blob):
+    """(offset of the property's length field, name) of every property."""
+    off_struct, off_strings = struct.unpack_from(">I", blob, FDT_OFF_STRUCT)[0], struct.unpack_from(">I", blob, FDT_OFF_STRINGS)[0]
+    out, at = [], off_struct
+    while True:
+        tag = struct.unpack_from(">I", blob, at)[0]
+        if tag == 1:  # FDT_BEGIN_NODE
+            at = (blob.index(b"\0", at + 4) + 1 + 3) & ~3
+        elif tag == 3:  # FDT_PROP
+            length, nameoff = struct.unpack_from(">II", blob, at + 4)
+            name = blob[off_strings + nameoff:blob.index(b"\0", off_strings + nameoff)].decode()
+            out.append((at + 4, name))
+            at = (at + 12 + length + 3) & ~3
+        elif tag in (2, 4):  # FDT_END_NODE, FDT_NOP
+            at += 4
+        else:
+            return out
+
+
+def prop_at(blob, name):
+    return next(at for at, n in fdt_props(blob) if n == name)
+
+
+def nest(blob, depth):
+    """The blob with a chain of `depth` nodes inside one another at the end
+    of the root: the struct block grows, the strings block moves up."""
+    off_struct, off_strings = struct.unpack_from(">II", blob, FDT_OFF_STRUCT)
+    size_strings, size_struct = struct.unpack_from(">II", blob, 32)
+    body = blob[off_struct:off_struct + size_struct]
+    chain = struct.pack(">I4s", 1, b"n") * depth + struct.pack(">I", 2) * depth
+    body = body[:-8] + chain + body[-8:]  # before the root's FDT_END_NODE and FDT_END
+    head = bytearray(blob[:off_struct])
+    struct.pack_into(">I", head, FDT_TOTALSIZE, off_struct + len(body) + size_strings)
+    struct.pack_into(">I", head, FDT_OFF_STRINGS, off_struct + len(body))
+    struct.pack_into(">I", head, 36, len(body))
+    return bytes(head) + body + blob[off_strings:off_strings + size_strings]
+
+
+def dtb_cases(blob):
+    struct_at = struct.unpack_from(">I", blob, FDT_OFF_STRUCT)[0]
+    return {
+        "empty": lambda: b"",
+        "three-bytes": lambda: blob[:3],
+        "bad-magic": lambda: patch(blob, 0, ">I", 0xEDFE0DD0),
+        "six-bytes": lambda: blob[:6],
+        "totalsize-beyond-file": lambda: patch(blob, FDT_TOTALSIZE, ">I", 0x10000)[:100],
+        "shorter-than-header": lambda: patch(blob, FDT_TOTALSIZE, ">I", 20)[:20],
+        "version-1": lambda: patch(blob, FDT_VERSION, ">I", 1),
+        "struct-offset-outside": lambda: patch(blob, FDT_OFF_STRUCT, ">I", len(blob) + 16),
+        "bad-token": lambda: patch(blob, struct_at, ">I", 0x77),
+        "name-offset-outside": lambda: patch(blob, prop_at(blob, "model") + 4, ">I", 0x100000),
+        "prop-length-negative": lambda: patch(blob, prop_at(blob, "interrupt-controller"), ">I", 0xFFFFFFFD),
+        # deep enough to overflow the stack of a recursive walk (dts-split's did)
+        "deep-nesting": lambda: nest(blob, 100000),
+        "no-end-token": lambda: patch(blob, struct_at + struct.unpack_from(">I", blob, 36)[0] - 4, ">I", 0x4),
+    }
+
+
+# ------------------------------------------------------------ images
+
+# Offsets in the boot plan (loader/bootplan.h).
+H_MAGIC, H_VERSION, H_SIZE, H_SHA = 0, 8, 12, 32
+H_MEMBERS_OFF, H_MEMBERS_COUNT, H_NODES_OFF, H_OPS_OFF, H_MAPS_OFF = 160, 164, 168, 176, 184
+N_BYTES, N_START, N_EL, N_RELEASE, N_RAM_END, N_REGS, N_TTBR0, N_TABLES_END = 216, 8, 12, 24, 40, 72, 120, 136
+N_OPS_FIRST, N_OPS_COUNT, N_MAPS_FIRST = 200, 204, 208
+OP_BYTES, OP_MEMBER, OP_DST = 32, 4, 16
+MAP_BYTES, MAP_PA, MAP_SIZE = 40, 8, 16
+MEMBER_BYTES, MEMBER_OFFSET = 80, 0
+PLAN_OFFSET, LDR_SIZE = 120, 16
+
+
+class Image:
+    """An image as bytes, with where its plan is; edits keep the plan's hash
+    valid unless told not to, so the loader's other checks are reached."""
+
+    def __init__(self, data, elf_file):
+        self.b = bytearray(data)
+        self.seg = struct.unpack_from("<Q", data, struct.unpack_from("<Q", data, 32)[0] + 8)[0] if elf_file else 0
+        self.loader = struct.unpack_from("<Q", data, self.seg + LDR_SIZE)[0]
+        self.plan = self.seg + self.loader + PLAN_OFFSET
+
+    def u32(self, off):
+        return struct.unpack_from("<I", self.b, self.plan + off)[0]
+
+    def node(self, index):
+        return self.u32(H_NODES_OFF) + index * N_BYTES
+
+    def set(self, off, fmt, value):
+        struct.pack_into(fmt, self.b, self.plan + off, value)
+        return self
+
+    def rehash(self):
+        size = self.u32(H_SIZE)
+        p = self.b[self.plan:self.plan + size]
+        self.b[self.plan + H_SHA:self.plan + H_SHA + 32] = hashlib.sha256(bytes(p[:32] + p[64:])).digest()
+        return bytes(self.b)
+
+    def raw(self):
+        return bytes(self.b)
+
+
+def image_cases(elf_file, bin_file):
+    e = lambda: Image(elf_file, True)
+    b = lambda: Image(bin_file, False)
+    phoff = struct.unpack_from("<Q", elf_file, 32)[0]
+    # The plan's nodes are in boot order: node 1 (started by PSCI), then
+    # node 0 (on the loader's own cpu, entered last).
+    n1, n0 = (lambda i: i.node(0)), (lambda i: i.node(1))
+
+    def node_op(i, node, k):
+        return i.u32(H_OPS_OFF) + (i.u32(node + N_OPS_FIRST) + k) * OP_BYTES
+
+    def node_map(i, node, k):
+        return i.u32(H_MAPS_OFF) + (i.u32(node + N_MAPS_FIRST) + k) * MAP_BYTES
+
+    def member_data(i, index):
+        return struct.unpack_from("<Q", i.b, i.plan + i.u32(H_MEMBERS_OFF) + index * MEMBER_BYTES + MEMBER_OFFSET)[0]
+
+    def flip(data, at):
+        d = bytearray(data)
+        d[at] ^= 0x10
+        return bytes(d)
+
+    return {
+        # the file
+        "empty.bin": lambda: b"",
+        "elf-truncated.elf": lambda: elf_file[:40],
+        "elf-machine-x86.elf": lambda: patch(elf_file, 18, "<H", EM_X86_64),
+        "elf-phdrs-outside.elf": lambda: patch(elf_file, 32, "<Q", 1 << 40),
+        "elf-segment-outside.elf": lambda: patch(elf_file, phoff + 32, "<Q", 1 << 40),
+        "elf-no-load.elf": lambda: patch(elf_file, phoff, "<I", 0),
+        "loader-magic.bin": lambda: flip(bin_file, 8),
+        "loader-size-huge.bin": lambda: patch(bin_file, LDR_SIZE, "<Q", 1 << 40),
+        "no-payload.bin": lambda: bin_file[:b().loader + 64],
+        # the plan's header and arrays
+        "cpio-magic.elf": lambda: flip(elf_file, e().seg + e().loader),
+        "plan-magic.elf": lambda: e().set(H_MAGIC, "<Q", 0x4E414C50544F4F43).rehash(),
+        "plan-version.elf": lambda: e().set(H_VERSION, "<I", 7).rehash(),
+        "plan-size-huge.elf": lambda: e().set(H_SIZE, "<I", 0xFFFFFF00).raw(),
+        "members-count-huge.elf": lambda: e().set(H_MEMBERS_COUNT, "<I", 0x10000000).rehash(),
+        "maps-misaligned.elf": lambda: e().set(H_MAPS_OFF, "<I", e().u32(H_MAPS_OFF) + 4).rehash(),
+        # damage the hashes find
+        "plan-damaged.elf": lambda: flip(elf_file, e().plan + e().node(0) + 33),
+        "member-damaged.elf": lambda: flip(elf_file, e().seg + member_data(e(), 3) + 0x1000),
+        "member-damaged.bin": lambda: flip(bin_file, member_data(b(), 0) + 0x1010),
+        "trailer-damaged.elf": lambda: patch(elf_file, elf_file.rindex(b"TRAILER!!!") + 9, "<B", ord("?")),
+        # what the loader refuses: isolation between nodes
+        "ram-overlap.elf": lambda: (lambda i: i.set(n0(i) + N_RAM_END, "<Q", NODE1 + 0x200000).rehash())(e()),
+        "write-other-node.elf": lambda: (lambda i: i.set(node_op(i, n0(i), 0) + OP_DST, "<Q", NODE1).rehash())(e()),
+        "map-other-node.elf": lambda: (lambda i: i.set(node_map(i, n0(i), 1) + MAP_PA, "<Q", NODE1).rehash())(e()),
+        "dtb-other-node.elf": lambda: (lambda i: i.set(n0(i) + N_REGS + 4 * 8, "<Q", NODE1).rehash())(e()),
+        "release-in-ram.elf": lambda: (lambda i: i.set(n1(i) + N_START, "<I", 2).set(n1(i) + N_RELEASE, "<Q", NODE0).rehash())(e()),
+        # what the loader refuses: a plan it cannot obey
+        "start-unknown.elf": lambda: (lambda i: i.set(n1(i) + N_START, "<I", 9).rehash())(e()),
+        "el3.elf": lambda: (lambda i: i.set(n1(i) + N_EL, "<I", 3).rehash())(e()),
+        "self-not-last.elf": lambda: (lambda i: i.set(n1(i) + N_START, "<I", 0).rehash())(e()),
+        "tables-outside.elf": lambda: (lambda i: i.set(n1(i) + N_TTBR0, "<Q", 0x1000).set(n1(i) + N_TABLES_END, "<Q", 0x3000).rehash())(e()),
+        "op-bad-member.elf": lambda: (lambda i: i.set(node_op(i, n0(i), 0) + OP_MEMBER, "<I", 99).rehash())(e()),
+        "ops-outside-list.elf": lambda: (lambda i: i.set(n0(i) + N_OPS_COUNT, "<I", 1000).rehash())(e()),
+        "node-map-unaligned.elf": lambda: (lambda i: i.set(i.u32(H_MAPS_OFF) + MAP_SIZE, "<Q", 0x201000).rehash())(e()),
+    }
+
+
+# ------------------------------------------------------------ manifests
+
+def manifest_cases():
+    line = "# " + "x" * 1021 + "\n"  # 1 KiB
+    return {
+        "too-large": lambda: ("name: big\n" + line * (17 * 1024)).encode(),
+        "nul-byte": lambda: b"name: nul\nplatform: {dts: board.dts}\x00\nnodes: []\n",
+        "huge-count": lambda: ("name: many\nplatform: {dts: board.dts}\nnodes:\n  - {id: 0, memory: 2M, cpus: [%s]}\n"
+                               % ", ".join(["0"] * 5000)).encode(),
+    }
+
+
+# ------------------------------------------------------------ plans for dts-split
+
+def plan_json_cases():
+    return {
+        "deep-nesting": lambda: b'{"name": "p", "nodes": ' + b"[" * 3000 + b"]" * 3000 + b"}\n",
+        "invalid-utf8": lambda: b'{"name": "\xff\xfe", "nodes": []}\n',
+    }
+
+
+def generated(base):
+    """Every generated case, by kind and name, for the inputs in `base`."""
+    read = lambda name: open(os.path.join(base, name), "rb").read()
+    return {
+        "kernel": kernel_cases(),
+        "rootserver": rootserver_cases(),
+        "dtb": dtb_cases(read("board.dtb")),
+        "image": image_cases(read("good/elfloader.elf"), read("good/elfloader.bin")),
+        "manifest": manifest_cases(),
+        "plan-json": plan_json_cases(),
+    }
+
+
+# The manifest of the good image and of the kernel and root task cases:
+# two nodes, each with its own kernel; KERNEL0 and USER0 replace node 0's.
+GOOD_YAML = """name: {name}
+platform: {{dts: board.dts}}
+console: /pl011@9000000
+nodes:
+  - {{id: 0, cpus: [0], memory: [{{base: 0x40000000, size: 256M}}], kernel: {kernel0}, rootserver: {user0}}}
+  - {{id: 1, cpus: [1], memory: [{{base: 0x50000000, size: 256M}}], kernel: k1.elf, rootserver: user.elf}}
+"""
+
+
+def prepare(base):
+    """The good inputs: board, kernels, root task and manifest (no image)."""
+    os.makedirs(base, exist_ok=True)
+    for f in ("board.dts", "board.dtsi"):
+        shutil.copy(os.path.join(HERE, f), base)
+    for name, data in (("k0.elf", good_kernel(NODE0)), ("k1.elf", good_kernel(NODE1)), ("user.elf", good_user())):
+        open(os.path.join(base, name), "wb").write(data)
+    open(os.path.join(base, "good.yaml"), "w").write(GOOD_YAML.format(name="good", kernel0="k0.elf", user0="user.elf"))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] != "seeds":
+        sys.exit("usage: gen.py seeds DIR")
+    prepare(sys.argv[2])
