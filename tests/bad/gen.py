@@ -177,6 +177,8 @@ def dtb_cases(blob):
         "totalsize-beyond-file": lambda: patch(blob, FDT_TOTALSIZE, ">I", 0x10000)[:100],
         "shorter-than-header": lambda: patch(blob, FDT_TOTALSIZE, ">I", 20)[:20],
         "version-1": lambda: patch(blob, FDT_VERSION, ">I", 1),
+        # libfdt 1.6.1 accepts it and then walks past the blob (the fuzzer)
+        "version-2": lambda: patch(patch(blob, FDT_VERSION, ">I", 2), FDT_VERSION + 4, ">I", 2),
         "struct-offset-outside": lambda: patch(blob, FDT_OFF_STRUCT, ">I", len(blob) + 16),
         "bad-token": lambda: patch(blob, struct_at, ">I", 0x77),
         "name-offset-outside": lambda: patch(blob, prop_at(blob, "model") + 4, ">I", 0x100000),
