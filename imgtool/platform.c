@@ -1,9 +1,9 @@
 /* platform.c - read a board's device tree with libfdt (see platform.h).
  *
  * The blob is untrusted: its structure is checked once up front
- * (fdt_check_header, fdt_check_full), and every property length is checked
- * before a cell is read. Problems are collected, not fatal one by one, so a
- * bad tree reports all it can in one run.
+ * (fdt_check_header, a walk of every tag, fdt_check_full), and every
+ * property length is checked before a cell is read. Problems are collected,
+ * not fatal one by one, so a bad tree reports all it can in one run.
  */
 #include "platform.h"
 
@@ -285,27 +285,33 @@ static bool cells_ok(int ac, int sc)
 
 /* --- the blob --------------------------------------------------------- */
 
-/* Every property's value inside the structure block. libfdt's
- * fdt_check_full() (1.6.1) lets a length such as 0xfffffffd by, and
- * fdt_getprop() then hands out a negative length with a valid pointer,
- * which every reader of the tree would have to fear. */
-static int check_props(struct ctx *c)
+/* Every tag of the structure block, walked before libfdt walks it: each
+ * must move forward, and each property's value lie inside the block.
+ * libfdt 1.6.1 trusts a property's length: with 0xfffffff4
+ * fdt_check_full() reads the same tag forever, with 0xfffffffd
+ * fdt_getprop() hands out -3 with a valid pointer (both found by the
+ * fuzzer). Needs version 17's size of the block. */
+static int check_tags(struct ctx *c)
 {
-	const char *end = (const char *)c->fdt + fdt_off_dt_struct(c->fdt) + fdt_size_dt_struct(c->fdt);
-	for (size_t i = 0; i < c->t.n; i++) {
-		int po;
-		fdt_for_each_property_offset(po, c->fdt, c->t.v[i].node) {
-			const char *name = NULL;
-			int len;
-			const char *v = fdt_getprop_by_offset(c->fdt, po, &name, &len);
-			if (!v || len < 0 || len > end - v) {
-				err(c, c->t.v[i].node, "dtb-corrupt", "corrupt device tree: property '%s' has a bad length",
-				    name ? name : "?");
-				return -1;
-			}
+	uint32_t size = fdt_size_dt_struct(c->fdt);
+	int offset = 0, next;
+	for (;;) {
+		uint32_t tag = fdt_next_tag(c->fdt, offset, &next);
+		if (tag == FDT_END && next < 0) {
+			err(c, -1, "dtb-corrupt", "corrupt device tree: %s", fdt_strerror(next));
+			return -1;
 		}
+		if (tag == FDT_END)
+			return 0;
+		const struct fdt_property *p = tag == FDT_PROP ? fdt_offset_ptr(c->fdt, offset, sizeof(*p)) : NULL;
+		int32_t len = p ? (int32_t)fdt32_ld(&p->len) : 0;
+		if (next <= offset || (tag == FDT_PROP && (!p || len < 0 || (uint32_t)len > size - offset - sizeof(*p)))) {
+			err(c, -1, "dtb-corrupt", "corrupt device tree: the property at offset %d of the structure block "
+			    "has a bad length", offset);
+			return -1;
+		}
+		offset = next;
 	}
-	return 0;
 }
 
 static int check_blob(struct ctx *c, size_t size)
@@ -341,8 +347,13 @@ static int check_blob(struct ctx *c, size_t size)
 		    "(recompile the tree with dtc)", fdt_version(fdt));
 		return -1;
 	}
-	if (!rc)
-		rc = fdt_check_full(fdt, size);
+	if (rc) {
+		err(c, -1, "dtb-corrupt", "corrupt device tree: %s", fdt_strerror(rc));
+		return -1;
+	}
+	if (check_tags(c) < 0)
+		return -1;
+	rc = fdt_check_full(fdt, size);
 	if (!rc)
 		rc = tree_index(&c->t, fdt);
 	if (rc) {
@@ -353,7 +364,7 @@ static int check_blob(struct ctx *c, size_t size)
 		err(c, -1, "dtb-corrupt", "the tree nests %d levels deep, more than %d", c->t.depth, MAX_DEPTH);
 		return -1;
 	}
-	return check_props(c);
+	return 0;
 }
 
 /* --- memory ----------------------------------------------------------- */
