@@ -385,10 +385,14 @@ static bool fits_cells(struct mk_range r, int ac)
 	return ac == 2 || range_end(r) <= (1ull << 32);
 }
 
+/* With one size cell, e_reg() writes a range as pieces of 2 GiB: a board
+ * that claims exabytes of RAM would make billions of them. */
+#define MAX_SIZE_PIECES 1024
+
 /* A range the plan gives: non-empty, within 64 bits, in board RAM (usable
- * RAM when `usable`), and expressible with `ac` cells. */
+ * RAM when `usable`), and expressible with `ac` address and `sc` size cells. */
 static bool check_range(const struct board *b, const struct mk_loc *loc, struct diags *d, const char *check,
-			const char *what, struct mk_range r, bool usable, int ac)
+			const char *what, struct mk_range r, bool usable, int ac, int sc)
 {
 	const struct platform *pf = b->pf;
 	char a[48];
@@ -412,6 +416,11 @@ static bool check_range(const struct board *b, const struct mk_loc *loc, struct 
 			   hex_range(a, r), pf->path);
 		return false;
 	}
+	if (sc == 1 && r.size > (uint64_t)MAX_SIZE_PIECES << 31) {
+		diag_error(d, loc, "dts-cells", "%s %s is too large for #size-cells = <1> in '%s' (more than %d pieces of 2 GiB)",
+			   what, hex_range(a, r), pf->path, MAX_SIZE_PIECES);
+		return false;
+	}
 	return true;
 }
 
@@ -431,11 +440,11 @@ static void check_node(const struct board *b, const struct plan *p, const struct
 		diag_error(d, loc, "memory-size", "node %u has no memory", n->id);
 	snprintf(what, sizeof(what), "node %u memory", n->id);
 	for (size_t i = 0; i < n->n_memory; i++)
-		check_range(b, loc, d, "memory-outside-ram", what, n->memory[i], true, b->ac);
+		check_range(b, loc, d, "memory-outside-ram", what, n->memory[i], true, b->ac, b->sc);
 	snprintf(what, sizeof(what), "node %u reserved range", n->id);
 	for (size_t i = 0; i < n->n_reserved; i++) {
 		struct mk_range r = n->reserved[i];
-		if (!check_range(b, loc, d, "reserved-outside-ram", what, r, false, b->rsv_ac))
+		if (!check_range(b, loc, d, "reserved-outside-ram", what, r, false, b->rsv_ac, b->rsv_sc))
 			continue;
 		if (overlaps_any(n->memory, n->n_memory, r))
 			diag_error(d, loc, "reserved-overlap", "node %u: reserved range %s overlaps its own memory", n->id,
@@ -504,7 +513,7 @@ static void check_plan(const struct board *b, const struct plan *p, struct diags
 	for (size_t i = 0; i < p->n_pools; i++) {
 		char what[160];
 		snprintf(what, sizeof(what), "shared pool '%s'", p->pools[i].name);
-		check_range(b, &p->pools[i].loc, d, "pool-outside-ram", what, p->pools[i].r, true, b->rsv_ac);
+		check_range(b, &p->pools[i].loc, d, "pool-outside-ram", what, p->pools[i].r, true, b->rsv_ac, b->rsv_sc);
 		if (!fits_cells(p->pools[i].r, b->ac)) {
 			char a[48];
 			diag_error(d, &p->pools[i].loc, "dts-cells", "%s %s cannot be written with #address-cells = <1>",

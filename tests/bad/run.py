@@ -12,7 +12,8 @@ One fault per case; KIND/NAME.err beside this file is the exact stderr.
   kernel      generated ELF: node 0's     mkimg NAME.yaml -o out (the main job) and mkimg pack
   rootserver  generated ELF: node 0's     likewise
   image       generated NAME.elf|.bin     mkimg inspect NAME.EXT, and with --format json
-  plan-json   NAME.json                   dts-split --plan NAME.json board.dts -o out
+  plan-json   NAME.json (and NAME.dts, a   dts-split --plan NAME.json board.dts -o out
+              board of its own, if given)
 
 Generated inputs come from gen.py, made from good ones: board.dts, two
 kernels and a root task, and the image mkimg packs from them (good.yaml).
@@ -146,7 +147,11 @@ class Corpus:
         open(os.path.join(work, name + ".json"), "wb").write(data)
         for f in ("board.dts", "board.dtsi"):
             shutil.copy(os.path.join(HERE, f), work)
-        return [([self.split, "--plan", name + ".json", "board.dts", "-o", "out"], "sentinel")]
+        board = "board.dts"
+        if os.path.exists(os.path.join(HERE, kind, name + ".dts")):  # a board of its own
+            board = name + ".dts"
+            shutil.copy(os.path.join(HERE, kind, board), work)
+        return [([self.split, "--plan", name + ".json", board, "-o", "out"], "sentinel")]
 
     def prepare_out(self, how, cmd, work):
         if how == "sentinel":
