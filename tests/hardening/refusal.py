@@ -27,13 +27,14 @@ import concurrent.futures
 import json
 import os
 import re
-import select
 import shlex
-import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import console  # noqa: E402  (tests/lib: the QEMU tests' console reader)
 
 # A kernel's line; anywhere in a line, as the kernels' lines can mix.
 NODE_LINE = re.compile(r"node (\d+): ")
@@ -49,35 +50,19 @@ def qemu_argv(mkimg, image):
     return shlex.split(r.stdout.strip().splitlines()[-1])
 
 
-def boot(argv, timeout, stop):
-    """QEMU's console lines until `stop(lines)` says enough, QEMU ends, or
-    the time runs out; QEMU is stopped either way."""
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    lines, buf, deadline, grace = [], b"", time.monotonic() + timeout, None
-    while time.monotonic() < deadline and (grace is None or time.monotonic() < grace):
-        ready, _, _ = select.select([proc.stdout], [], [], 0.05)
-        if not ready:
-            if proc.poll() is not None:
-                break
-            continue
-        chunk = os.read(proc.stdout.fileno(), 4096)
-        if not chunk:
-            break
-        buf += chunk
-        while b"\n" in buf:
-            raw, buf = buf.split(b"\n", 1)
-            lines.append(raw.decode("utf-8", "replace").rstrip("\r"))
-        if grace is None and stop(lines):
-            grace = time.monotonic() + 0.5  # anything after the decision would show here
-    if buf:
-        lines.append(buf.decode("utf-8", "replace"))
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
-    return lines
+def boot(argv, timeout, decide):
+    """QEMU's console lines until half a second after `decide(lines)` first
+    holds (so that anything the decision missed, a kernel that started
+    anyway, still shows), QEMU ends or the time runs out; a last line
+    without its newline counts too."""
+    decided = []
+
+    def stop(lines, seconds):
+        if not decided and decide(lines):
+            decided.append(seconds)
+        return bool(decided) and seconds >= decided[0] + 0.5
+
+    return console.run(argv, timeout, stop, partial=True)[0]
 
 
 def cases(info, seg):

@@ -1,7 +1,8 @@
 """console.py - read what a booted image prints, for the QEMU tests.
 
 One reader of `mkimg run` output and one notion of "two nodes' lines
-mixed", shared by tests/image/boot.py and tests/e2e/expect_line.py.
+mixed", shared by tests/image/boot.py, tests/e2e/expect_line.py and
+tests/hardening/refusal.py.
 """
 import os
 import re
@@ -15,10 +16,11 @@ KERNEL_LINE = re.compile(r"node \d+: (ok|FAIL[^;]*;) EL\d mmu o(n|ff) ram( \[0x[
                          r"dtb 0x[0-9a-f]+ user \[0x[0-9a-f]+, 0x[0-9a-f]+\) entry 0x[0-9a-f]+")
 
 
-def run(cmd, timeout, stop):
+def run(cmd, timeout, stop, partial=False):
     """Start `cmd` and collect its output lines until stop(lines, seconds)
     is true (asked after each line and ten times a second), the command
-    ends or `timeout` seconds pass; then kill it. Returns (lines, seconds)."""
+    ends or `timeout` seconds pass; then kill it. Returns (lines, seconds);
+    with `partial`, text after the last newline is the last line."""
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     lines, buf = [], b""
@@ -45,6 +47,8 @@ def run(cmd, timeout, stop):
         except ProcessLookupError:
             pass
         proc.wait()
+    if partial and buf:
+        lines.append(buf.decode("utf-8", "replace").rstrip("\r"))
     return lines, time.monotonic() - start
 
 
