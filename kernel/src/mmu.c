@@ -10,7 +10,7 @@
 #define L1_INDEX(va) (((va) >> 30) & (ENTRIES - 1))
 #define L2_INDEX(va) (((va) >> 21) & (ENTRIES - 1))
 #define L3_INDEX(va) (((va) >> 12) & (ENTRIES - 1))
-#define USER_TABLES 16
+#define USER_TABLES 64
 
 #define NORMAL_BLOCK (PTE_BLOCK | PTE_ATTR(MAIR_IDX_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_UXN)
 #define DEVICE_PAGE (PTE_PAGE | PTE_ATTR(MAIR_IDX_DEVICE_nGnRnE) | PTE_AF | PTE_PXN | PTE_UXN)
