@@ -14,7 +14,7 @@
 #include "bootplan.h"
 #include "image.h"
 #include "output.h"
-#include "sha256.h"
+#include "sha256_host.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -776,40 +776,83 @@ static void fill_node(struct packer *pk, size_t i, struct bp_node *bn)
 
 /* ---------------------------------------------------------------- bytes */
 
-struct buf {
-	uint8_t *p;
-	size_t n, cap;
+/* The image as a list of pieces: what mkimg makes (the loader, CPIO
+ * headers, padding, the plan) is kept in `own`; the members' bytes stay in
+ * the buffers they were read into. Payloads are hashed and written from
+ * where they are, never copied in memory. */
+struct piece {
+	const uint8_t *p; /* borrowed bytes, or NULL: `own` from `off` */
+	size_t off, n;
 };
 
-static void buf_put(struct buf *b, const void *data, size_t n)
+struct img {
+	uint8_t *own;
+	size_t own_n, own_cap;
+	struct piece *v;
+	size_t n_v, cap_v;
+	size_t size; /* bytes in all */
+};
+
+static void img_put(struct img *im, const void *data, size_t n, bool borrow)
 {
-	if (b->n + n > b->cap) {
-		while (b->n + n > b->cap)
-			b->cap = b->cap ? b->cap * 2 : 1 << 16;
-		b->p = xrealloc(b->p, b->cap);
+	if (!n)
+		return;
+	struct piece *last = im->n_v ? &im->v[im->n_v - 1] : NULL;
+	if (borrow) {
+		*VEC_PUSH(im->v, im->n_v) = (struct piece){data, 0, n};
+	} else {
+		if (im->own_n + n > im->own_cap) {
+			while (im->own_n + n > im->own_cap)
+				im->own_cap = im->own_cap ? im->own_cap * 2 : 1 << 16;
+			im->own = xrealloc(im->own, im->own_cap);
+		}
+		if (data)
+			memcpy(im->own + im->own_n, data, n);
+		else
+			memset(im->own + im->own_n, 0, n);
+		if (last && !last->p && last->off + last->n == im->own_n)
+			last->n += n;
+		else
+			*VEC_PUSH(im->v, im->n_v) = (struct piece){NULL, im->own_n, n};
+		im->own_n += n;
 	}
-	if (data)
-		memcpy(b->p + b->n, data, n);
-	else
-		memset(b->p + b->n, 0, n);
-	b->n += n;
+	im->size += n;
 }
 
-/* One newc member; returns the offset of its data in `b`. */
-static size_t cpio_member(struct buf *b, const char *name, const void *data, size_t size, unsigned ino,
+/* One newc member; returns the offset of its data in the image. Data given
+ * is borrowed; without data, `size` zero bytes are made in `own`. */
+static size_t cpio_member(struct img *im, const char *name, const void *data, size_t size, unsigned ino,
 			  uint32_t mtime)
 {
 	char hdr[CPIO_HEADER + 1];
 	size_t namesize = strlen(name) + 1;
 	snprintf(hdr, sizeof(hdr), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino,
 		 ino ? 0100644u : 0u, 0u, 0u, 1u, mtime, (unsigned)size, 0u, 0u, 0u, 0u, (unsigned)namesize, 0u);
-	buf_put(b, hdr, CPIO_HEADER);
-	buf_put(b, name, namesize);
-	buf_put(b, NULL, CPIO_ALIGN(b->n) - b->n);
-	size_t at = b->n;
-	buf_put(b, data, size);
-	buf_put(b, NULL, CPIO_ALIGN(b->n) - b->n);
+	img_put(im, hdr, CPIO_HEADER, false);
+	img_put(im, name, namesize, false);
+	img_put(im, NULL, CPIO_ALIGN(im->size) - im->size, false);
+	size_t at = im->size;
+	img_put(im, data, size, data != NULL);
+	img_put(im, NULL, CPIO_ALIGN(im->size) - im->size, false);
 	return at;
+}
+
+/* The image's bytes from offset `from` on. */
+static void img_write(FILE *f, const struct img *im, size_t from)
+{
+	for (size_t i = 0, at = 0; i < im->n_v; at += im->v[i].n, i++) {
+		const struct piece *pc = &im->v[i];
+		if (at + pc->n <= from)
+			continue;
+		size_t skip = from > at ? from - at : 0;
+		fwrite((pc->p ? pc->p : im->own + pc->off) + skip, pc->n - skip, 1, f);
+	}
+}
+
+static void img_free(struct img *im)
+{
+	free(im->own);
+	free(im->v);
 }
 
 static uint32_t source_date_epoch(void)
@@ -822,7 +865,7 @@ static uint32_t source_date_epoch(void)
 
 /* The ELF: one header, one PT_LOAD at the loader base covering the image
  * and the page-table room after it (memsz), the image at ELF_DATA_OFFSET. */
-static void write_elf(FILE *f, const struct buf *img, uint64_t base, uint64_t memsz)
+static void write_elf(FILE *f, const struct img *img, uint64_t base, uint64_t memsz)
 {
 	Elf64_Ehdr eh = {0};
 	Elf64_Phdr ph = {0};
@@ -843,17 +886,17 @@ static void write_elf(FILE *f, const struct buf *img, uint64_t base, uint64_t me
 	ph.p_flags = PF_R | PF_W | PF_X;
 	ph.p_offset = ELF_DATA_OFFSET;
 	ph.p_vaddr = ph.p_paddr = base;
-	ph.p_filesz = img->n;
+	ph.p_filesz = img->size;
 	ph.p_memsz = memsz;
 	ph.p_align = PAGE;
 	static const uint8_t zeros[ELF_DATA_OFFSET];
 	fwrite(&eh, sizeof(eh), 1, f);
 	fwrite(&ph, sizeof(ph), 1, f);
 	fwrite(zeros, ELF_DATA_OFFSET - sizeof(eh) - sizeof(ph), 1, f);
-	fwrite(img->p, img->n, 1, f);
+	img_write(f, img, 0);
 }
 
-static int write_outputs(struct packer *pk, const char *outdir, const struct buf *img, uint64_t memsz)
+static int write_outputs(struct packer *pk, const char *outdir, const struct img *img, uint64_t memsz)
 {
 	struct output o = {0};
 	struct mk_loc loc = {.file = outdir};
@@ -874,10 +917,8 @@ static int write_outputs(struct packer *pk, const char *outdir, const struct buf
 		free(path);
 		if (i == 0)
 			write_elf(f, img, pk->p->loader.base, memsz);
-		else if (i == 1)
-			fwrite(img->p, img->n, 1, f);
 		else
-			fwrite(img->p + pk->loader_size, img->n - pk->loader_size, 1, f);
+			img_write(f, img, i == 1 ? 0 : pk->loader_size);
 	}
 	return output_commit(&o, pk->d);
 }
@@ -885,16 +926,17 @@ static int write_outputs(struct packer *pk, const char *outdir, const struct buf
 /* The loader's own checks of the plan just made, as the loader will run
  * them at the loader base on the primary cpu: a refusal here is a bug in
  * this file, caught before an image that cannot boot is written. */
-static int self_check(struct packer *pk, const struct buf *img)
+static int self_check(struct packer *pk, const struct img *img)
 {
-	const struct bp_header *h = (const void *)(img->p + pk->loader_size + BP_PLAN_OFFSET);
+	const uint8_t *payload = img->own + pk->loader_size; /* made here, so in `own` */
+	const struct bp_header *h = (const void *)(payload + BP_PLAN_OFFSET);
 	struct bp_env env = {
 		.image_base = h->image_base,
 		.loader_size = pk->loader_size,
-		.payload_avail = img->n - pk->loader_size,
+		.payload_avail = img->size - pk->loader_size,
 		.mpidr = h->primary_mpidr,
 	};
-	return image_check_plan(img->p + pk->loader_size, &env, pk->p->mf ? pk->p->mf->path : NULL,
+	return image_check_plan(payload, &env, pk->p->mf ? pk->p->mf->path : NULL,
 				"mkimg made a boot plan its loader would refuse (a bug in mkimg): ", pk->d);
 }
 
@@ -923,16 +965,12 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	h.maps_off = off, h.maps_count = (uint32_t)pk->n_maps, off += h.maps_count * sizeof(struct bp_map);
 	h.size = off;
 
-	/* One allocation for the whole image: loader, headers, names, data. */
-	size_t total = pk->loader_size + 2 * (CPIO_HEADER + 36) + h.size;
-	for (size_t i = 0; i < nn; i++)
-		total += 3 * (CPIO_HEADER + 36) + pk->np[i].kernel.size + pk->np[i].user.size + pk->np[i].dtb_file_size;
-	struct buf img = {xmalloc(total), 0, total};
+	struct img img = {0};
 	uint32_t mtime = source_date_epoch();
-	buf_put(&img, pk->loader, pk->loader_size);
+	img_put(&img, pk->loader, pk->loader_size, false);
 	size_t plan_at = cpio_member(&img, BP_MEMBER, NULL, h.size, 1, mtime);
-	if (plan_at != pk->loader_size + BP_PLAN_OFFSET || plan_at % 8)
-		abort(); /* the loader finds the plan at this fixed place */
+	if (plan_at != pk->loader_size + BP_PLAN_OFFSET || plan_at % 8 || img.own_n != img.size)
+		abort(); /* the loader finds the plan at this fixed place (in `own`) */
 	struct bp_member *mem = xcalloc(nn ? 3 * nn : 1, sizeof(*mem));
 	for (size_t i = 0; i < nn; i++) {
 		const struct node_pack *np = &pk->np[i];
@@ -942,7 +980,7 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 			struct bp_member *m = &mem[3 * i + j];
 			m->offset = cpio_member(&img, np->name[j], data[j], size[j], (unsigned)(2 + 3 * i + j), mtime);
 			m->size = size[j];
-			sha256(data[j], size[j], m->sha256);
+			sha256_host(data[j], size[j], m->sha256);
 			copy_name(m->name, sizeof(m->name), np->name[j]);
 		}
 	}
@@ -950,7 +988,7 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 
 	/* The page-table room after the image. */
 	uint64_t base = p->loader.base;
-	uint64_t tables = align_up(base + img.n, PAGE);
+	uint64_t tables = align_up(base + img.size, PAGE);
 	h.copy_tables = tables;
 	tables += PAGE * count_tables(&pk->maps[h.copy_maps_first[1]], h.copy_maps_count[1], 1);
 	h.copy_tables_end = tables;
@@ -966,7 +1004,7 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 		diag_error(pk->d, &loc, "loader-room",
 			   "the loader's region holds %s of image and %s of page tables, more than its %s: "
 			   "give it more room with 'loader: {size: ...}'",
-			   fmt_size(s1, img.n), fmt_size(s2, tables - align_up(base + img.n, PAGE)),
+			   fmt_size(s1, img.size), fmt_size(s2, tables - align_up(base + img.size, PAGE)),
 			   fmt_size(s3, p->loader.size));
 		goto out;
 	}
@@ -976,7 +1014,7 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	h.console = pk->console;
 	h.console_check = ~pk->console;
 	h.image_base = base;
-	h.image_size = img.n;
+	h.image_size = img.size;
 	h.region_end = range_end(p->loader);
 	h.primary_mpidr = p->pf->n_cpus ? p->pf->cpus[0].mpidr : 0;
 	h.mair = MAIR_VALUE;
@@ -989,7 +1027,7 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	copy_name(h.name, sizeof(h.name), p->name);
 	board_facts(p, &h);
 
-	uint8_t *plan = img.p + plan_at;
+	uint8_t *plan = img.own + plan_at;
 	memcpy(plan, &h, sizeof(h));
 	memcpy(plan + h.members_off, mem, h.members_count * sizeof(*mem));
 	memcpy(plan + h.nodes_off, nodes, h.nodes_count * sizeof(*nodes));
@@ -1001,10 +1039,10 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 
 	ret = write_outputs(pk, outdir, &img, tables - base);
 	if (ret == 0 && res)
-		*res = (struct pack_result){pk->loader_size, img.n - pk->loader_size, img.n, ELF_DATA_OFFSET + img.n,
-					    tables - align_up(base + img.n, PAGE)};
+		*res = (struct pack_result){pk->loader_size, img.size - pk->loader_size, img.size, ELF_DATA_OFFSET + img.size,
+					    tables - align_up(base + img.size, PAGE)};
 out:
-	free(img.p);
+	img_free(&img);
 	free(mem);
 	free(nodes);
 	return ret;
