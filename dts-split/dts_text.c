@@ -9,35 +9,6 @@
 
 #include <libfdt.h>
 
-static void sb_room(struct sbuf *b, size_t n)
-{
-	if (b->n + n + 1 <= b->cap)
-		return;
-	size_t cap = b->cap ? b->cap : 4096;
-	while (b->n + n + 1 > cap)
-		cap *= 2;
-	b->s = xrealloc(b->s, cap);
-	b->cap = cap;
-}
-
-void sb_put(struct sbuf *b, const char *s, size_t n)
-{
-	sb_room(b, n);
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
-void sb_puts(struct sbuf *b, const char *s)
-{
-	sb_put(b, s, strlen(s));
-}
-
-void sb_putc(struct sbuf *b, char c)
-{
-	sb_put(b, &c, 1);
-}
-
 void sb_tabs(struct sbuf *b, int n)
 {
 	static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
@@ -58,20 +29,6 @@ void sb_hex(struct sbuf *b, uint64_t x)
 	sb_put(b, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap, aq;
-	va_start(ap, fmt);
-	va_copy(aq, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n > 0) {
-		sb_room(b, (size_t)n);
-		vsnprintf(b->s + b->n, (size_t)n + 1, fmt, aq);
-		b->n += (size_t)n;
-	}
-	va_end(aq);
-}
 
 void dts_text_string(struct sbuf *b, const char *s)
 {

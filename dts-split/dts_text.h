@@ -9,19 +9,10 @@
 
 #include "util.h"
 
-/* A growable, always NUL-terminated string. */
-struct sbuf {
-	char *s;
-	size_t n, cap;
-};
-
-void sb_put(struct sbuf *b, const char *s, size_t n);
-void sb_puts(struct sbuf *b, const char *s);
-void sb_putc(struct sbuf *b, char c);
+/* Text goes into a `struct sbuf` (util.h). */
 void sb_tabs(struct sbuf *b, int n);
 /* "0x" and `x` in lowercase hex without leading zeros. */
 void sb_hex(struct sbuf *b, uint64_t x);
-void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A quoted DTS string: `"` and `\` escaped, other bytes outside printable
  * ASCII as \xNN. */

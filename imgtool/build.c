@@ -28,43 +28,27 @@
 
 extern char **environ;
 
-/* A growable string. */
-struct sb {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_add(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_add(struct sb *b, const char *fmt, ...)
-{
-	va_list ap, aq;
-	va_start(ap, fmt);
-	va_copy(aq, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (b->len + (size_t)n + 1 > b->cap) {
-		b->cap = (b->len + (size_t)n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, aq);
-	va_end(aq);
-	b->len += (size_t)n;
-}
-
 /* One word for sh: 'it'\''s' */
-static void sb_sh(struct sb *b, const char *s)
+static void sb_sh(struct sbuf *b, const char *s)
 {
-	sb_add(b, "'");
-	for (; *s; s++)
-		sb_add(b, *s == '\'' ? "'\\''" : "%c", *s);
-	sb_add(b, "'");
+	sb_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_puts(b, "'\\''");
+		else
+			sb_putc(b, *s);
+	}
+	sb_putc(b, '\'');
 }
 
 /* A path in a Ninja build line: $ escapes space, colon and itself. */
-static void sb_ninja(struct sb *b, const char *s)
+static void sb_ninja(struct sbuf *b, const char *s)
 {
-	for (; *s; s++)
-		sb_add(b, (*s == ' ' || *s == ':' || *s == '$') ? "$%c" : "%c", *s);
+	for (; *s; s++) {
+		if (*s == ' ' || *s == ':' || *s == '$')
+			sb_putc(b, '$');
+		sb_putc(b, *s);
+	}
 }
 
 enum what { KERNEL, ROOTSERVER };
@@ -161,9 +145,9 @@ static const char *option(const struct mf_artifact *a, const char *key, const ch
 }
 
 /* -DKEY=VALUE, unless the manifest's options name KEY themselves. */
-static void define(struct sb *b, const struct mf_artifact *a, const char *key, const char *fmt, ...)
+static void define(struct sbuf *b, const struct mf_artifact *a, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-static void define(struct sb *b, const struct mf_artifact *a, const char *key, const char *fmt, ...)
+static void define(struct sbuf *b, const struct mf_artifact *a, const char *key, const char *fmt, ...)
 {
 	if (has_option(a, key))
 		return;
@@ -172,7 +156,7 @@ static void define(struct sb *b, const struct mf_artifact *a, const char *key, c
 	char *v = xvasprintf(fmt, ap);
 	va_end(ap);
 	char *arg = xasprintf("-D%s=%s", key, v);
-	sb_add(b, " \\\n\t\t");
+	sb_printf(b, " \\\n\t\t");
 	sb_sh(b, arg);
 	free(arg);
 	free(v);
@@ -191,11 +175,11 @@ static char *prefix_maps(const struct ctx *c, const struct job *j)
 }
 
 /* The node's values for a generic CMake project (see build.h). */
-static void cmake_defines(struct sb *b, const struct ctx *c, const struct job *j)
+static void cmake_defines(struct sbuf *b, const struct ctx *c, const struct job *j)
 {
 	const struct plan_node *n = j->n;
 	const struct mf_artifact *a = j->a;
-	struct sb list = {0};
+	struct sbuf list = {0};
 	char *dtb = xasprintf("%s/kernel.dtb", j->stable), *dts = xasprintf("%s/kernel.dts", j->stable);
 	char *ovl = xasprintf("%s/kernel-overlay.dts", j->stable);
 
@@ -215,20 +199,20 @@ static void cmake_defines(struct sb *b, const struct ctx *c, const struct job *j
 		define(b, a, "MKIMG_RAM_BASE", "0x%" PRIx64, n->memory[0].base);
 		define(b, a, "MKIMG_RAM_SIZE", "0x%" PRIx64, n->memory[0].size);
 	}
-	sb_add(&list, "%s", "");
+	sb_put(&list, "", 0); /* "" for none */
 	for (size_t i = 0; i < n->n_memory; i++)
-		sb_add(&list, "%s0x%" PRIx64 ":0x%" PRIx64, i ? ";" : "", n->memory[i].base, n->memory[i].size);
+		sb_printf(&list, "%s0x%" PRIx64 ":0x%" PRIx64, i ? ";" : "", n->memory[i].base, n->memory[i].size);
 	define(b, a, "MKIMG_RAM", "%s", list.s);
-	list.len = 0;
-	sb_add(&list, "%s", "");
+	list.n = 0;
+	sb_put(&list, "", 0); /* "" for none */
 	for (size_t i = 0; i < n->n_sgis; i++)
-		sb_add(&list, "%s%u:%u:%u", i ? ";" : "", n->sgis[i].sgi, n->sgis[i].from, n->sgis[i].to);
+		sb_printf(&list, "%s%u:%u:%u", i ? ";" : "", n->sgis[i].sgi, n->sgis[i].from, n->sgis[i].to);
 	define(b, a, "MKIMG_CHANNELS", "%s", list.s);
-	list.len = 0;
-	sb_add(&list, "%s", "");
+	list.n = 0;
+	sb_put(&list, "", 0); /* "" for none */
 	for (size_t i = 0; i < n->n_pools; i++) {
 		const struct plan_pool *pool = &c->p->pools[n->pools[i]];
-		sb_add(&list, "%s%s:0x%" PRIx64 ":0x%" PRIx64, i ? ";" : "", pool->name, pool->r.base, pool->r.size);
+		sb_printf(&list, "%s%s:0x%" PRIx64 ":0x%" PRIx64, i ? ";" : "", pool->name, pool->r.base, pool->r.size);
 	}
 	define(b, a, "MKIMG_POOLS", "%s", list.s);
 	free(list.s);
@@ -236,7 +220,7 @@ static void cmake_defines(struct sb *b, const struct ctx *c, const struct job *j
 }
 
 /* seL4's own build (see build.h). */
-static void sel4_defines(struct sb *b, const struct ctx *c, const struct job *j)
+static void sel4_defines(struct sbuf *b, const struct ctx *c, const struct job *j)
 {
 	const struct mf_artifact *a = j->a;
 	const char *platform = option(a, "KernelPlatform", "qemu-arm-virt");
@@ -295,23 +279,23 @@ static const char script_tail[] =
 	"\texit 1\n"
 	"fi\n";
 
-static void sb_var(struct sb *b, const char *name, const char *value)
+static void sb_var(struct sbuf *b, const char *name, const char *value)
 {
-	sb_add(b, "%s=", name);
+	sb_printf(b, "%s=", name);
 	sb_sh(b, value);
-	sb_add(b, "\n");
+	sb_printf(b, "\n");
 }
 
 static char *script_text(const struct ctx *c, const struct job *j)
 {
-	struct sb b = {0};
+	struct sbuf b = {0};
 	bool sel4 = !strcmp(j->a->build.s, "sel4");
 	char id[16], *tree = xasprintf("%s/node%u", c->out, j->n->id);
 	char *made = xasprintf("%s/%s", j->dir, made_name[j->what]);
 	char *progress = xasprintf("%s/build/progress", c->out);
 
 	snprintf(id, sizeof(id), "%u", j->n->id);
-	sb_add(&b, "#!/bin/sh\n# Generated by mkimg: build node %s's %s (build: %s) in its own folder.\n"
+	sb_printf(&b, "#!/bin/sh\n# Generated by mkimg: build node %s's %s (build: %s) in its own folder.\n"
 		   "# Everything it prints goes to its log. Run it again by hand to see a failure anew.\nset -u\n",
 	       id, what_name[j->what], j->a->build.s);
 	sb_var(&b, "id", id), sb_var(&b, "what", what_name[j->what]);
@@ -321,8 +305,8 @@ static char *script_text(const struct ctx *c, const struct job *j)
 	sb_var(&b, "progress", progress), sb_var(&b, "cmake", c->cmake);
 	sb_var(&b, "target", sel4 ? "kernel.elf" : "");
 	/* Not part of the configuration: another -j must not configure anew. */
-	sb_add(&b, "jobs=${1:-1}\n");
-	sb_add(&b, "\n# A changed configuration starts from a fresh cache.\nconfigure() {\n"
+	sb_printf(&b, "jobs=${1:-1}\n");
+	sb_printf(&b, "\n# A changed configuration starts from a fresh cache.\nconfigure() {\n"
 		   "\t[ -f \"$dir/mkimg-configured\" ] && cmp -s \"$0\" \"$dir/mkimg-configured\" ||"
 		   " rm -f \"$dir/CMakeCache.txt\"\n\t\"$cmake\" -S \"$src\" -B \"$dir\" -G Ninja");
 	if (sel4)
@@ -331,34 +315,34 @@ static char *script_text(const struct ctx *c, const struct job *j)
 		cmake_defines(&b, c, j);
 	for (size_t i = 0; i < j->a->n_options; i++) {
 		char *arg = xasprintf("-D%s=%s", j->a->options[i].key, j->a->options[i].value);
-		sb_add(&b, " \\\n\t\t");
+		sb_printf(&b, " \\\n\t\t");
 		sb_sh(&b, arg);
 		free(arg);
 	}
-	sb_add(&b, "\n}\n\n%s", script_tail);
+	sb_printf(&b, "\n}\n\n%s", script_tail);
 	free(tree), free(made), free(progress);
 	return b.s;
 }
 
 static char *ninja_text(const struct ctx *c)
 {
-	struct sb b = {0};
-	sb_add(&b, "# Generated by mkimg: one edge per node artifact. `ninja -f` this file to run them again.\n"
+	struct sbuf b = {0};
+	sb_printf(&b, "# Generated by mkimg: one edge per node artifact. `ninja -f` this file to run them again.\n"
 		   "ninja_required_version = 1.3\nbuilddir = ");
 	sb_ninja(&b, c->out);
-	sb_add(&b, "/build\n# Jobs for each inner build.\njobs = %u\n\n"
+	sb_printf(&b, "/build\n# Jobs for each inner build.\njobs = %u\n\n"
 		   "# Each edge always runs; it is cheap when its node has nothing to do.\n"
 		   "rule node\n  command = sh $script $jobs\n  description = node $id $what\n  restat = 1\n\n"
 		   "build always: phony\n\n", c->jobs_max);
 	for (size_t i = 0; i < c->n_jobs; i++) {
 		const struct job *j = &c->jobs[i];
-		sb_add(&b, "build ");
+		sb_printf(&b, "build ");
 		sb_ninja(&b, j->out);
-		sb_add(&b, ": node ");
+		sb_printf(&b, ": node ");
 		sb_ninja(&b, j->script);
-		sb_add(&b, " | always\n  script = ");
+		sb_printf(&b, " | always\n  script = ");
 		sb_ninja(&b, j->script);
-		sb_add(&b, "\n  id = %u\n  what = %s\n", j->n->id, what_name[j->what]);
+		sb_printf(&b, "\n  id = %u\n  what = %s\n", j->n->id, what_name[j->what]);
 	}
 	return b.s;
 }

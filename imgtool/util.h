@@ -30,6 +30,17 @@ char *xvasprintf(const char *fmt, va_list ap);
 	(*(void **)&(v) = vec_grow((v), (n), sizeof(*(v))), memset(&(v)[(n)], 0, sizeof(*(v))), &(v)[(n)++])
 void *vec_grow(void *v, size_t n, size_t elem);
 
+/* A growable, always NUL-terminated string (`s` is NULL until the first
+ * append). */
+struct sbuf {
+	char *s;
+	size_t n, cap;
+};
+void sb_put(struct sbuf *b, const char *s, size_t n);
+void sb_puts(struct sbuf *b, const char *s);
+void sb_putc(struct sbuf *b, char c);
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* qsort comparators for plain arrays: unsigned, uint64_t, char *, and
  * mk_range (by base). */
 int cmp_uint(const void *a, const void *b);
