@@ -168,10 +168,13 @@ static void define(struct sbuf *b, const struct mf_artifact *a, const char *key,
  * folders, the node's tree), the project's source. The last matching map
  * wins, so the more specific folders come after the data folder that may
  * hold them. */
-static char *prefix_maps(const struct ctx *c, const struct job *j)
+static void define_prefix_maps(struct sbuf *b, const struct ctx *c, const struct job *j)
 {
-	return xasprintf("-ffile-prefix-map=%s=/mkimg -ffile-prefix-map=%s=/out -ffile-prefix-map=%s=/src", c->data,
-			 c->out, j->src);
+	char *maps = xasprintf("-ffile-prefix-map=%s=/mkimg -ffile-prefix-map=%s=/out -ffile-prefix-map=%s=/src",
+			       c->data, c->out, j->src);
+	define(b, j->a, "CMAKE_C_FLAGS", "%s", maps);
+	define(b, j->a, "CMAKE_ASM_FLAGS", "%s", maps);
+	free(maps);
 }
 
 /* The node's values for a generic CMake project (see build.h). */
@@ -184,10 +187,7 @@ static void cmake_defines(struct sbuf *b, const struct ctx *c, const struct job 
 	char *ovl = xasprintf("%s/kernel-overlay.dts", j->stable);
 
 	define(b, a, "CMAKE_TOOLCHAIN_FILE", "%s/cmake/aarch64-toolchain.cmake", c->data);
-	char *maps = prefix_maps(c, j);
-	define(b, a, "CMAKE_C_FLAGS", "%s", maps);
-	define(b, a, "CMAKE_ASM_FLAGS", "%s", maps);
-	free(maps);
+	define_prefix_maps(b, c, j);
 	define(b, a, "MKIMG_DATA_DIR", "%s", c->data);
 	define(b, a, "MKIMG_NODE_ID", "%u", n->id);
 	define(b, a, "MKIMG_NODE_INDEX", "%zu", j->index);
@@ -227,6 +227,10 @@ static void sel4_defines(struct sbuf *b, const struct ctx *c, const struct job *
 	char *ovl = xasprintf("%s/kernel-overlay.dts", j->stable);
 
 	define(b, a, "CMAKE_TOOLCHAIN_FILE", "%s/gcc.cmake", j->src);
+	/* seL4's tools/flags.cmake appends its flags to CMAKE_C_FLAGS, and its
+	 * debug build keeps __FILE__ (its sources, OUT/build/... generated
+	 * headers) in .rodata: without the maps its bytes depend on folders. */
+	define_prefix_maps(b, c, j);
 	define(b, a, "CROSS_COMPILER_PREFIX", "%s", "aarch64-linux-gnu-");
 	define(b, a, "KernelPlatform", "%s", platform);
 	define(b, a, "KernelSel4Arch", "%s", "aarch64");

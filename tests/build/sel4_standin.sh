@@ -40,6 +40,10 @@ for line in CROSS_COMPILER_PREFIX=aarch64-linux-gnu- KernelPlatform=qemu-arm-vir
 	KernelDebugBuild=ON KernelPrinting=ON; do
 	grep -qxF "$line" "$opts0" || { cat "$opts0" >&2; fail "node 0: seL4 was not given $line"; }
 done
+# seL4's debug build keeps __FILE__: the folders are mapped away.
+for f in CMAKE_C_FLAGS CMAKE_ASM_FLAGS; do
+	grep -q "^$f=.*-ffile-prefix-map=$O=/out" "$opts0" || { cat "$opts0" >&2; fail "node 0: no prefix maps in $f"; }
+done
 # An option replaces mkimg's own: a whole tree instead of the overlay.
 grep -qxF "KernelCustomDTS=$O/node1/kernel.dts" "$opts1" || fail "node 1: no KernelCustomDTS"
 grep -q '^KernelCustomDTSOverlay=' "$opts1" && fail "node 1: an overlay beside KernelCustomDTS"
