@@ -351,6 +351,15 @@ static int check_blob(struct ctx *c, size_t size)
 		err(c, -1, "dtb-corrupt", "corrupt device tree: %s", fdt_strerror(rc));
 		return -1;
 	}
+	/* The specification's alignment (every token on 4 bytes, reservation
+	 * entries on 8): libfdt 1.6.1 does not check it, and a struct read at
+	 * an odd offset is undefined behaviour (the fuzzer). */
+	if (fdt_off_dt_struct(fdt) % 4 || fdt_off_mem_rsvmap(fdt) % 8) {
+		bool st = fdt_off_dt_struct(fdt) % 4;
+		err(c, -1, "dtb-corrupt", "corrupt device tree: its %s block at offset %" PRIu32 " is not aligned to %d bytes",
+		    st ? "structure" : "memory reservation", st ? fdt_off_dt_struct(fdt) : fdt_off_mem_rsvmap(fdt), st ? 4 : 8);
+		return -1;
+	}
 	if (check_tags(c) < 0)
 		return -1;
 	rc = fdt_check_full(fdt, size);

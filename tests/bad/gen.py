@@ -167,6 +167,15 @@ def nest(blob, depth):
     return bytes(head) + body + blob[off_strings:off_strings + size_strings]
 
 
+def misalign(blob):
+    """The structure block one byte further on (a byte inserted before it)."""
+    at, strings = (struct.unpack_from(">I", blob, o)[0] for o in (FDT_OFF_STRUCT, FDT_OFF_STRINGS))
+    b = patch(patch(blob, FDT_OFF_STRUCT, ">I", at + 1), FDT_TOTALSIZE, ">I", len(blob) + 1)
+    if strings >= at:
+        b = patch(b, FDT_OFF_STRINGS, ">I", strings + 1)
+    return b[:at] + b"\0" + b[at:]
+
+
 def dtb_cases(blob):
     struct_at = struct.unpack_from(">I", blob, FDT_OFF_STRUCT)[0]
     return {
@@ -186,6 +195,8 @@ def dtb_cases(blob):
         # length, -12 makes fdt_check_full() read one tag forever (the fuzzer)
         "prop-length-negative": lambda: patch(blob, prop_at(blob, "interrupt-controller"), ">I", 0xFFFFFFFD),
         "prop-length-loops": lambda: patch(blob, prop_at(blob, "interrupt-controller"), ">I", 0xFFFFFFF4),
+        # a token at an odd offset: libfdt 1.6.1 reads it as a struct (the fuzzer)
+        "struct-misaligned": lambda: misalign(blob),
         # deep enough to overflow the stack of a recursive walk (dts-split's did)
         "deep-nesting": lambda: nest(blob, 100000),
         "no-end-token": lambda: patch(blob, struct_at + struct.unpack_from(">I", blob, 36)[0] - 4, ">I", 0x4),
