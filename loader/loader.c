@@ -19,6 +19,7 @@
 #include "bootplan_check.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,9 @@ int64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint32_t c
 void sev_release(void);
 uint64_t read_mpidr(void);
 uint64_t read_sctlr(uint64_t el);
+uint64_t fp_on(uint64_t el);
+void fp_restore(uint64_t el, uint64_t old);
+int cpu_sha256(void);
 void exception_regs(uint64_t el, uint64_t out[3]);
 void secondary_entry(void);
 _Noreturn void enter_node(const struct bp_node *n);
@@ -313,8 +317,16 @@ static void node_tables(const struct bp_plan *pl, const struct bp_node *n)
 
 /* ------------------------------------------------------------ the boot */
 
+/* Every member against its hash, with the cpu's SHA-256 instructions
+ * where it has them (FP/SIMD untrapped meanwhile, then as it was: the
+ * kernels are entered with the traps they were given). */
 static void verify_members(const struct bp_plan *pl)
 {
+	uint64_t traps = 0;
+	bool ce = cpu_sha256();
+	if (ce)
+		traps = fp_on(current_el);
+	sha256_use_ce(ce);
 	for (uint32_t i = 0; i < pl->h->members_count; i++) {
 		const struct bp_member *m = &pl->members[i];
 		uint8_t sum[SHA256_BYTES];
@@ -322,6 +334,9 @@ static void verify_members(const struct bp_plan *pl)
 		if (!bp_same(sum, m->sha256, SHA256_BYTES))
 			fail("%n: SHA-256 mismatch: the payload is damaged; refusing to boot", m->name);
 	}
+	sha256_use_ce(false);
+	if (ce)
+		fp_restore(current_el, traps);
 }
 
 /* Copy and zero what the node's ops say, build its tables, and clean it

@@ -59,6 +59,15 @@ void sha256_init(struct sha256 *s)
 	s->len = 0;
 }
 
+#ifdef SHA256_CE
+static _Bool sha256_ce;
+
+void sha256_use_ce(_Bool on)
+{
+	sha256_ce = on;
+}
+#endif
+
 void sha256_update(struct sha256 *s, const void *data, size_t n)
 {
 	const uint8_t *p = data;
@@ -75,6 +84,13 @@ void sha256_update(struct sha256 *s, const void *data, size_t n)
 			return;
 		compress(s->h, s->block);
 	}
+#ifdef SHA256_CE
+	if (sha256_ce && n >= 64) {
+		size_t blocks = n / 64;
+		sha256_ce_blocks(s->h, p, blocks);
+		p += 64 * blocks, n -= 64 * blocks;
+	}
+#endif
 	for (; n >= 64; n -= 64, p += 64)
 		compress(s->h, p);
 	for (size_t i = 0; i < n; i++)

@@ -24,4 +24,13 @@ void sha256_final(struct sha256 *s, uint8_t out[SHA256_BYTES]);
 /* The hash of one buffer. */
 void sha256(const void *data, size_t n, uint8_t out[SHA256_BYTES]);
 
+#ifdef SHA256_CE
+/* The loader only: while on, whole blocks go through the ARMv8 SHA-256
+ * instructions (sha256_ce.S). Turn it on only on a cpu that has them, with
+ * FP/SIMD untrapped. (A function, not a global the loader would reach
+ * through its GOT: the loader may have no dynamic relocation.) */
+void sha256_use_ce(_Bool on);
+void sha256_ce_blocks(uint32_t h[8], const uint8_t *p, size_t blocks);
+#endif
+
 #endif

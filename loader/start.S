@@ -305,6 +305,49 @@ exception_regs:
 	str	x4, [x1, #16]
 	ret
 
+/* fp_on(el): FP/SIMD untrapped at the current EL (EL2: CPTR_EL2.TFP, or
+ * CPTR_EL2.FPEN under HCR_EL2.E2H; EL1: CPACR_EL1.FPEN); returns the old
+ * value for fp_restore(el, old), which puts it back. */
+	.global fp_on
+fp_on:
+	cmp	x0, #2
+	b.ne	1f
+	mrs	x0, cptr_el2
+	mrs	x1, hcr_el2
+	tbnz	x1, #34, 2f
+	bic	x1, x0, #(1 << 10)
+	b	3f
+2:	orr	x1, x0, #(3 << 20)
+3:	msr	cptr_el2, x1
+	isb
+	ret
+1:	mrs	x0, cpacr_el1
+	orr	x1, x0, #(3 << 20)
+	msr	cpacr_el1, x1
+	isb
+	ret
+
+	.global fp_restore
+fp_restore:
+	cmp	x0, #2
+	b.ne	1f
+	msr	cptr_el2, x1
+	isb
+	ret
+1:	msr	cpacr_el1, x1
+	isb
+	ret
+
+/* cpu_sha256(): 1 if the cpu has the SHA-256 instructions
+ * (ID_AA64ISAR0_EL1.SHA2), else 0. */
+	.global cpu_sha256
+cpu_sha256:
+	mrs	x0, id_aa64isar0_el1
+	ubfx	x0, x0, #12, #4
+	cmp	x0, #0
+	cset	x0, ne
+	ret
+
 	.global halt
 halt:
 	wfe
