@@ -726,6 +726,39 @@ static void plan_boot_order(struct plan *p)
 	}
 }
 
+/* An unmodified seL4 kernel, when it starts, disables every SPI at the
+ * shared distributor and routes them all to its own core (gic_v2.c and
+ * gic_v3.c, dist_init), and a unicore seL4 has no call to route one
+ * elsewhere (IRQControl_GetTriggerCore needs SMP). So a device interrupt
+ * reaches only the kernel started last: warn for every other node that
+ * owns one. */
+static void plan_spi_routing(struct planner *pl)
+{
+	const struct plan *p = pl->p;
+	if (!p->n_boot)
+		return;
+	unsigned last = p->boot_order[p->n_boot - 1];
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		const struct plan_node *n = &p->nodes[i];
+		if (n->id == last)
+			continue;
+		for (size_t j = 0; j < n->mf->n_devices; j++) {
+			const struct mf_str *ds = &n->mf->devices[j];
+			const struct pf_device *dev = platform_find_device(pl->pf, ds->s);
+			size_t k = 0;
+			while (dev && k < dev->n_irqs && dev->irqs[k].type != PF_IRQ_SPI)
+				k++;
+			if (!dev || k == dev->n_irqs)
+				continue;
+			diag_warn(pl->d, &ds->loc, NULL,
+				  "node %u: device '%s' interrupts with SPI %u, but an unmodified seL4 kernel routes every SPI "
+				  "to its own core when it starts, and node %u's kernel starts last: the interrupt would reach "
+				  "node %u, not node %u (give the device to node %u)",
+				  n->id, ds->s, dev->irqs[k].irq - 32, last, last, n->id, last);
+		}
+	}
+}
+
 int plan_build(struct plan *p, const struct manifest *m, const struct platform *pf, struct diags *d)
 {
 	unsigned errors = d->errors;
@@ -752,6 +785,8 @@ int plan_build(struct plan *p, const struct manifest *m, const struct platform *
 	plan_devices(&pl);
 	plan_channels(&pl);
 	plan_boot_order(p);
+	if (d->errors == errors)
+		plan_spi_routing(&pl);
 
 	for (size_t i = 0; i < pl.n_taken; i++)
 		free(pl.taken[i].what);

@@ -194,7 +194,7 @@ void report_text(FILE *f, const struct plan *p)
 	fprintf(f, "\n\nwhat an unmodified seL4 kernel cannot enforce:\n");
 	if (p->n_boot)
 		fprintf(f, "  - every kernel resets the GIC distributor at boot and routes all SPIs to its own core;\n"
-			   "    node %u boots last, so device interrupts reach its core until each owner reroutes them\n",
+			   "    node %u boots last, so device interrupts reach its core only (a unicore seL4 cannot reroute them)\n",
 			p->boot_order[p->n_boot - 1]);
 	fprintf(f, "  - a unicore kernel maps memory non-shareable: shared pools need uncached mappings\n"
 		   "    or explicit cache maintenance by the components that use them\n"

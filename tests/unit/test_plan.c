@@ -176,6 +176,28 @@ static void devices_and_irqs(void **state)
 	done(&fx);
 }
 
+/* Unmodified seL4 routes every SPI to the kernel started last (node 0,
+ * on cpu 0): a device with an SPI anywhere else is warned about. */
+static void spi_routing(void **state)
+{
+	(void)state;
+	struct fixture fx = {0};
+	assert_int_equal(plan_yaml(&fx, 2, HEAD "nodes:\n  - {id: 0, memory: 64M, devices: [/pl031@9010000]}\n"
+					      "  - {id: 1, memory: 64M, devices: [/pl011@9000000]}\n"),
+			 0);
+	size_t warnings = 0;
+	for (size_t i = 0; i < fx.d.n; i++) {
+		if (fx.d.v[i].level != DIAG_WARNING)
+			continue;
+		warnings++;
+		assert_int_equal(fx.d.v[i].loc.line, 5);
+		assert_non_null(strstr(fx.d.v[i].msg, "node 1: device '/pl011@9000000' interrupts with SPI 1,"));
+		assert_non_null(strstr(fx.d.v[i].msg, "(give the device to node 0)"));
+	}
+	assert_int_equal(warnings, 1);
+	done(&fx);
+}
+
 static void sgi_allocation(void **state)
 {
 	(void)state;
@@ -338,7 +360,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(size_only_first_fit), cmocka_unit_test(explicit_talk_layout),
-		cmocka_unit_test(devices_and_irqs),    cmocka_unit_test(sgi_allocation),
+		cmocka_unit_test(devices_and_irqs),    cmocka_unit_test(spi_routing),
+		cmocka_unit_test(sgi_allocation),
 		cmocka_unit_test(sgis_exhausted),      cmocka_unit_test(determinism),
 		cmocka_unit_test(bad_plans),           cmocka_unit_test(sgi_target_gicv2),
 	};
