@@ -883,6 +883,17 @@ static void gen_rsv_new(const struct split *s, struct emit *e)
 	e->end(e);
 }
 
+/* The `target` seL4_IRQControl_IssueSGISignal takes to reach `c`'s peer:
+ * the GICv2 CPU interface number (the cpu's index in /cpus, as assumed
+ * throughout), or on GICv3 Aff3.Aff2.Aff1.Aff0 packed in 32 bits. */
+static uint32_t sgi_target(const struct split *s, const struct channel *c)
+{
+	if (s->b->pf->gic.version != 3)
+		return c->peer_cpu;
+	uint64_t m = c->peer_mpidr;
+	return (uint32_t)((m >> 32 & 0xff) << 24 | (m & 0xffffff));
+}
+
 /* /chosen/mkimg: the node's channels and member pools (README.md). */
 static void gen_mkimg(const struct split *s, struct emit *e)
 {
@@ -902,6 +913,7 @@ static void gen_mkimg(const struct split *s, struct emit *e)
 		e_u32(e, "peer", c->peer);
 		e_u32(e, "peer-cpu", c->peer_cpu);
 		e->prop(e, "peer-mpidr", mpidr, sizeof(mpidr));
+		e_u32(e, "sgi-target", sgi_target(s, c));
 		e->end(e);
 	}
 	for (size_t i = 0; i < s->n_rc; i++) {

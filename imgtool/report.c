@@ -200,6 +200,10 @@ void report_text(FILE *f, const struct plan *p)
 		   "    or explicit cache maintenance by the components that use them\n"
 		   "  - nothing stops a root task from mapping the device untyped of another node's RAM;\n"
 		   "    isolation rests on each node's device tree and on the root tasks\n");
+	if (p->n_channels)
+		fprintf(f, "  - an SGI that reaches a node before its root task bound a notification to it is lost\n"
+			   "    (seL4 acks it as inactive or undelivered): a sender must wait for a ready flag\n"
+			   "    the receiver writes into a shared pool after seL4_IRQHandler_SetNotification\n");
 }
 
 /* ---------------------------------------------------------------- JSON */

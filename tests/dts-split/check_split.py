@@ -218,6 +218,17 @@ def board_cpus(board):
     return [c for c in cpus.children if c.str("device_type") == "cpu"]
 
 
+def gic_v3(board):
+    """Whether the board's interrupt controller is a GICv3."""
+    stack = [board]
+    while stack:
+        n = stack.pop()
+        if "arm,gic-v3" in n.strs("compatible"):
+            return True
+        stack.extend(n.children)
+    return False
+
+
 def is_disabled(node):
     s = node.str("status")
     return s is not None and (s == "disabled" or s.startswith("fail"))
@@ -479,8 +490,10 @@ def check_chosen(plan, board, pnode, tree, tidx, where):
         cpu = peer["cpus"][0]
         reg = cpus[cpu].cells("reg")
         mpidr = reg[0] << 32 | reg[1] if len(reg) == 2 else reg[0]
+        target = ((mpidr >> 32 & 0xff) << 24 | (mpidr & 0xffffff)) if gic_v3(board) else cpu
         want["channel-%d" % k] = {"sgi": [g["sgi"]], "direction": "send" if send else "receive",
-                                  "peer": [peer["id"]], "peer-cpu": [cpu], "peer-mpidr": [mpidr >> 32, mpidr & 0xffffffff]}
+                                  "peer": [peer["id"]], "peer-cpu": [cpu], "peer-mpidr": [mpidr >> 32, mpidr & 0xffffffff],
+                                  "sgi-target": [target]}
     member = [p for p in plan.get("shared_pools") or [] if p["name"] in pnode["shared_pools"]]
     got_names = sorted(c.name for c in mk.children)
     want_names = sorted(list(want) + ["pool@%x" % num(p["base"]) for p in member])
@@ -491,7 +504,8 @@ def check_chosen(plan, board, pnode, tree, tidx, where):
         if c is None:
             continue
         got = {"sgi": c.cells("sgi"), "direction": c.str("direction"), "peer": c.cells("peer"),
-               "peer-cpu": c.cells("peer-cpu"), "peer-mpidr": c.cells("peer-mpidr")}
+               "peer-cpu": c.cells("peer-cpu"), "peer-mpidr": c.cells("peer-mpidr"),
+               "sgi-target": c.cells("sgi-target")}
         if got != w:
             fail("%s: /chosen/mkimg/%s is %s, expected %s" % (where, name, got, w))
     ac, sc = root_cells(tree)
