@@ -40,6 +40,7 @@ uint64_t read_sctlr(uint64_t el);
 uint64_t fp_on(uint64_t el);
 void fp_restore(uint64_t el, uint64_t old);
 int cpu_sha256(void);
+uint64_t read_counter(uint64_t *freq);
 void exception_regs(uint64_t el, uint64_t out[3]);
 void secondary_entry(void);
 _Noreturn void enter_node(const struct bp_node *n);
@@ -56,6 +57,8 @@ void loader_exception(uint64_t vector);
 
 /* Read by secondary_entry; written while the MMU is off, so it is in memory. */
 const struct bp_header *boot_plan;
+/* Written by secondary_entry, MMU off, as a started cpu goes into its node. */
+const struct bp_node *volatile entered_node;
 static uint64_t current_el;
 
 /* ------------------------------------------------------------ console */
@@ -141,6 +144,16 @@ static void info(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	put_str("LDR|INFO: ");
+	vsay(fmt, ap);
+	put('\n');
+	va_end(ap);
+}
+
+static void warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	put_str("LDR|WARN: ");
 	vsay(fmt, ap);
 	put('\n');
 	va_end(ap);
@@ -389,6 +402,26 @@ static void start_cpu(const struct bp_header *h, const struct bp_node *n)
 		     n->mpidr, ret < 0 ? "-" : "", (uint64_t)(ret < 0 ? -ret : ret));
 }
 
+/* Start a node's cpu and wait (up to a second) until it is on its way into
+ * the node's kernel, so that the kernels are entered one after another in
+ * boot order and the loader's own node really is entered last. (Each
+ * unmodified seL4 resets the shared GIC distributor and takes every SPI
+ * when it starts: the layout report names the node entered last.) */
+static void start_node(const struct bp_header *h, const struct bp_node *n)
+{
+	uint64_t freq, unused, t0 = read_counter(&freq);
+	start_cpu(h, n);
+	if (!freq)
+		freq = 1ull << 26;
+	while (entered_node != n) {
+		if (read_counter(&unused) - t0 > freq) {
+			warn("node %u: cpu %u (MPIDR %x) did not come up within a second of its start; going on",
+			     (uint64_t)n->id, (uint64_t)n->cpu, n->mpidr);
+			return;
+		}
+	}
+}
+
 void loader_main(uint64_t el)
 {
 	struct bp_plan pl = {0};
@@ -419,7 +452,7 @@ void loader_main(uint64_t el)
 	mmu_off(el, (uint64_t)__bss_start, (uint64_t)__loader_end);
 	for (uint32_t i = 0; i < h->nodes_count; i++)
 		if (&pl.nodes[i] != self)
-			start_cpu(h, &pl.nodes[i]);
+			start_node(h, &pl.nodes[i]);
 	if (self)
 		enter_node(self);
 	halt();

@@ -94,10 +94,14 @@ secondary_entry:
 1:	cbz	w5, halt			/* no node for this cpu: stay here */
 	ldr	x6, [x0, #BP_NODE_MPIDR]
 	cmp	x6, x1
-	b.eq	enter_node
+	b.eq	2f
 	add	x0, x0, #BP_NODE_BYTES
 	sub	w5, w5, #1
 	b	1b
+2:	adrp	x3, entered_node		/* tell the primary (MMU off: in memory) */
+	str	x0, [x3, :lo12:entered_node]
+	dsb	sy
+	b	enter_node
 
 /* enter_node(const struct bp_node *n): MMU off, EL2 or EL1; never returns.
  * Sets up EL1 for the node's kernel (its tables, MAIR, TCR, SCTLR with the
@@ -336,6 +340,16 @@ fp_restore:
 	ret
 1:	msr	cpacr_el1, x1
 	isb
+	ret
+
+/* read_counter(&freq): the virtual count (readable at EL2 and EL1), and
+ * its frequency in *freq. */
+	.global read_counter
+read_counter:
+	mrs	x1, cntfrq_el0
+	str	x1, [x0]
+	isb
+	mrs	x0, cntvct_el0
 	ret
 
 /* cpu_sha256(): 1 if the cpu has the SHA-256 instructions
