@@ -122,7 +122,7 @@ def main():
         board = os.path.join(tmp, "board.dtb")
         if a.qemu:
             subprocess.run(["qemu-system-aarch64", "-machine", "virt,gic-version=3,dumpdtb=" + board, "-cpu", "cortex-a53",
-                            "-smp", str(a.nodes), "-m", "2G", "-nographic"], check=True,
+                            "-smp", str(a.nodes), "-m", "2G", "-nographic", "-nic", "none"], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             listing = subprocess.run(["fdtget", "-l", board, "/"], stdout=subprocess.PIPE, universal_newlines=True).stdout
             devices = ["/" + x for x in listing.split() if x.startswith("virtio_mmio")]

@@ -619,7 +619,7 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	char cpu[32];
 	snprintf(cpu, sizeof(cpu), "%.24s", h->cpu);
 	const char *qemu = o && o->qemu ? o->qemu : "qemu-system-aarch64";
-	char *argv[16];
+	char *argv[20];
 	int n = 0;
 	argv[n++] = (char *)qemu;
 	argv[n++] = "-machine", argv[n++] = machine;
@@ -627,6 +627,9 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	argv[n++] = "-smp", argv[n++] = smp;
 	argv[n++] = "-m", argv[n++] = mem;
 	argv[n++] = "-nographic";
+	/* No network: nothing in an image uses one, and QEMU's default NIC
+	 * needs a boot ROM (efi-virtio.rom) that a minimal install lacks. */
+	argv[n++] = "-nic", argv[n++] = "none";
 	if (im.elf) {
 		argv[n++] = "-kernel", argv[n++] = (char *)path;
 	} else {

@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 dump() { # name smp gic
 	tmp=$(mktemp)
 	qemu-system-aarch64 -machine "virt,virtualization=on,gic-version=$3,dumpdtb=$tmp" \
-		-cpu cortex-a53 -smp "$2" -m 2G -nographic >/dev/null 2>&1
+		-cpu cortex-a53 -smp "$2" -m 2G -nographic -nic none >/dev/null 2>&1
 	{
 		echo "// QEMU virt: $2 x Cortex-A53, 2 GiB, GICv$3, virtualization=on (PSCI over SMC)."
 		echo "// Made by make-dts.sh from: qemu-system-aarch64 -machine virt,virtualization=on,gic-version=$3,dumpdtb=... -cpu cortex-a53 -smp $2 -m 2G"
