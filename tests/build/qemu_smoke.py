@@ -96,7 +96,7 @@ def run(qemu, shim, user_bin, nodes, timeout=20):
         # begins (multi-threaded TCG on fewer host cores than vCPUs can).
         cmd = [qemu, "-accel", "tcg,thread=single",
                "-machine", "virt,gic-version=2", "-cpu", "cortex-a53", "-smp", str(len(nodes)),
-               "-m", "2G", "-display", "none", "-monitor", "none", "-serial", "stdio",
+               "-m", "2G", "-display", "none", "-monitor", "none", "-serial", "stdio", "-nic", "none",
                "-device", f"loader,file={params},addr={SHIM_PARAMS:#x},force-raw=on"]
         for n in nodes:
             cmd += ["-device", f"loader,file={n['kernel']}",
