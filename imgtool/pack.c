@@ -168,6 +168,15 @@ static int elf_read(struct elf_file *e, const char *what, struct diags *d)
 		input_error(d, e->path, what, "not an executable (ELF type %u)", eh.e_type);
 		goto out;
 	}
+	/* A table cut short by the end of the file: libelf reads it as no
+	 * headers or as invalid data; say what it is instead. */
+	if (eh.e_phnum && eh.e_phnum != PN_XNUM &&
+	    (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > e->size ||
+	     eh.e_phnum > (e->size - eh.e_phoff) / sizeof(Elf64_Phdr))) {
+		input_error(d, e->path, what, "its %u program headers do not fit in the file (%zu bytes): is it truncated?",
+			    eh.e_phnum, e->size);
+		goto out;
+	}
 	if (elf_getphdrnum(elf, &nph) != 0) {
 		input_error(d, e->path, what, "unreadable program headers: %s", elf_errmsg(-1));
 		goto out;

@@ -110,6 +110,10 @@ def kernel_cases():
 def rootserver_cases():
     return {
         "text": lambda: b"#!/bin/sh\necho not an ELF file\n",
+        "empty": lambda: b"",
+        # cut inside its program headers, and inside its segment's bytes
+        "truncated-phdrs": lambda: good_user()[:80],
+        "truncated-segment": lambda: good_user()[:0x1080],
         "class32": lambda: good_user(cls=1),
         "machine-riscv": lambda: good_user(machine=EM_RISCV),
         "type-rel": lambda: good_user(etype=ET_REL),
