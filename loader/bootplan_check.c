@@ -90,12 +90,17 @@ void bp_plan_sum(const struct bp_header *h, uint8_t out[SHA256_BYTES])
 	sha256_final(&s, out);
 }
 
-/* An array the header names, checked to lie inside the plan; NULL if not. */
+/* An array the header names, checked to lie inside the plan and past its
+ * header; NULL if not. */
 static const void *plan_array(const struct chk *c, const struct bp_header *h, uint32_t off, uint32_t count,
 			      uint32_t elem, const char *what)
 {
 	if (off % 8 || off > h->size || count > (h->size - off) / elem) {
 		bad(c, "boot plan: its %s lie outside it", what);
+		return NULL;
+	}
+	if (off < sizeof(*h)) {
+		bad(c, "boot plan: its %s overlap its header", what);
 		return NULL;
 	}
 	return (const uint8_t *)h + off;
