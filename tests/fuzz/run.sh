@@ -33,6 +33,8 @@ shift
 harnesses=${*:-manifest platform elf inspect bootplan plan_json}
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
+# Absolute: the seeds below are made from other folders.
+case $mkimg in /*) ;; *) mkimg=$(pwd)/$mkimg ;; esac
 
 # clang and its libFuzzer runtime, or skip.
 if ! command -v clang >/dev/null 2>&1; then
@@ -84,8 +86,11 @@ if (cd "$good" && "$mkimg" good.yaml -o out >/dev/null 2>&1); then
 	cp "$good/out/elfloader.bin" "$seeds/bootplan/good.bin"
 fi
 # Real kernels, root tasks and images, where the main build staged them.
+# Not the 64 MiB image of the big root task test: libFuzzer mutates inputs
+# up to the largest seed's size, and would copy 64 MiB for every run.
 for d in "$(dirname "$mkimg")"/../tests/image/out/*/; do
 	[ -f "$d/elfloader.bin" ] || continue
+	[ "$(wc -c <"$d/elfloader.bin")" -le 4194304 ] || continue
 	x=$(basename "$d")
 	cp "$d/elfloader.elf" "$seeds/inspect/$x.elf"
 	cp "$d/elfloader.bin" "$seeds/bootplan/$x.bin"
