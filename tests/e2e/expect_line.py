@@ -31,10 +31,13 @@ import console  # noqa: E402
 OK = re.compile(r"node (\d+): ok ")
 
 
-def boot(mkimg, image, want, timeout):
-    """(lines, seconds, found): the console up to LINE or the timeout."""
+def boot(mkimg, image, want, timeout, stop_if_mixed):
+    """(lines, seconds, found): the console up to LINE or the timeout; with
+    `stop_if_mixed`, only up to the first line that is two lines mixed
+    (that boot is lost: the mixed line may be LINE itself)."""
     lines, elapsed = console.run([mkimg, "run", "--timeout", str(timeout), image], timeout,
-                                 lambda lines, t: want in lines)
+                                 lambda lines, t: want in lines or
+                                 (stop_if_mixed and console.interleaved(lines[-1:])))
     return lines, elapsed, want in lines
 
 
@@ -66,7 +69,7 @@ def main():
     nodes = [n["id"] for n in json.load(open(os.path.join(a.image_dir, "layout.json")))["nodes"]]
     image = os.path.join(a.image_dir, "elfloader.elf")
     for attempt in range(a.retries + 1):
-        lines, took, found = boot(a.mkimg, image, a.line, a.timeout)
+        lines, took, found = boot(a.mkimg, image, a.line, a.timeout, stop_if_mixed=attempt < a.retries)
         errors = problems(lines, nodes, a.line)
         if found and not errors:
             print("\n".join(lines))

@@ -41,7 +41,8 @@ def main():
     plan = json.load(open(a.layout))
     nodes = {n["id"]: n for n in plan["nodes"]}
     for attempt in range(a.retries + 1):
-        lines, elapsed, loader_done = boot(a.cli, a.image, nodes, a.refuse, a.timeout)
+        lines, elapsed, loader_done = boot(a.cli, a.image, nodes, a.refuse, a.timeout,
+                                           stop_if_mixed=attempt < a.retries)
         errors = check_refuse(lines) if a.refuse else check_boot(lines, nodes)
         if not errors or a.refuse or not console.interleaved(lines) or attempt == a.retries:
             break
@@ -61,9 +62,10 @@ def main():
     return 0
 
 
-def boot(cli, image, nodes, refuse, timeout):
+def boot(cli, image, nodes, refuse, timeout, stop_if_mixed=False):
     """Run the image until every node spoke, the loader refused (plus a
-    grace period), QEMU ended or the time ran out."""
+    grace period), QEMU ended or the time ran out; with `stop_if_mixed`,
+    also at the first line that is two lines mixed (that boot is lost)."""
     seen = {"loader_done": None, "refused_at": None}
 
     def stop(lines, t):
@@ -75,6 +77,8 @@ def boot(cli, image, nodes, refuse, timeout):
                 seen["refused_at"] = t
         if seen["refused_at"] is not None:
             return t > seen["refused_at"] + 2
+        if stop_if_mixed and not refuse and console.interleaved(lines[-1:]):
+            return True
         spoken = {int(i) for l in lines for i in re.findall(r"node (\d+): ", l)}
         return not refuse and spoken >= set(nodes)
 

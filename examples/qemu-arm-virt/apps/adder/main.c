@@ -21,16 +21,20 @@ static void serve(const struct demo_bootinfo *bi, volatile struct adder_buf *b, 
 	for (uint32_t i = 0; i < n; i++)
 		sum += b->values[i];
 	b->sum = sum;
-	if (reply < 0 || rt_signal((unsigned)reply) < 0) {
+	if (reply < 0) {
 		rt_puts("adder: no channel back to the client");
 		return;
 	}
+	/* Our line first, the answer after it: the client prints as soon as
+	 * it has the answer, and the two kernels share one UART. */
 	struct rt_line l = {0};
 	rt_str(&l, "adder: added ");
 	rt_dec(&l, n);
 	rt_str(&l, " values for node ");
 	rt_dec(&l, b->client);
 	rt_print(&l);
+	if (rt_signal((unsigned)reply) < 0)
+		rt_puts("adder: cannot answer the client");
 }
 
 int main(const struct demo_bootinfo *bi)
