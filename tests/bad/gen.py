@@ -291,6 +291,7 @@ def image_cases(elf_file, bin_file):
         "members-count-huge.elf": lambda: e().set(H_MEMBERS_COUNT, "<I", 0x10000000).rehash(),
         "maps-misaligned.elf": lambda: e().set(H_MAPS_OFF, "<I", e().u32(H_MAPS_OFF) + 4).rehash(),
         "members-in-header.elf": lambda: e().set(H_MEMBERS_OFF, "<I", 32).rehash(),
+        "nodes-over-members.elf": lambda: e().set(H_NODES_OFF, "<I", e().u32(H_MEMBERS_OFF) + 8).rehash(),
         # damage the hashes find
         "plan-damaged.elf": lambda: flip(elf_file, e().plan + e().node(0) + 33),
         "member-damaged.elf": lambda: flip(elf_file, e().seg + member_data(e(), 3) + 0x1000),
