@@ -110,27 +110,28 @@ int bp_arrays(struct bp_plan *pl, bp_fail_fn fail, void *ctx)
 {
 	const struct chk chk = {fail, ctx}, *c = &chk;
 	const struct bp_header *h = pl->h;
-	if (!(pl->members = plan_array(c, h, h->members_off, h->members_count, sizeof(*pl->members), "members")) ||
-	    !(pl->nodes = plan_array(c, h, h->nodes_off, h->nodes_count, sizeof(*pl->nodes), "nodes")) ||
-	    !(pl->ops = plan_array(c, h, h->ops_off, h->ops_count, sizeof(*pl->ops), "ops")) ||
-	    !(pl->maps = plan_array(c, h, h->maps_off, h->maps_count, sizeof(*pl->maps), "maps")))
-		return -1;
-	/* Each array has bytes of its own: one record read as two kinds of
-	 * thing is a plan mkimg never writes. (Each end is inside the plan, so
-	 * no sum below overflows.) */
 	const struct {
-		uint64_t off, size;
+		uint32_t off, count, elem;
 		const char *what;
 	} a[4] = {
-		{h->members_off, (uint64_t)h->members_count * sizeof(*pl->members), "members"},
-		{h->nodes_off, (uint64_t)h->nodes_count * sizeof(*pl->nodes), "nodes"},
-		{h->ops_off, (uint64_t)h->ops_count * sizeof(*pl->ops), "ops"},
-		{h->maps_off, (uint64_t)h->maps_count * sizeof(*pl->maps), "maps"},
+		{h->members_off, h->members_count, sizeof(*pl->members), "members"},
+		{h->nodes_off, h->nodes_count, sizeof(*pl->nodes), "nodes"},
+		{h->ops_off, h->ops_count, sizeof(*pl->ops), "ops"},
+		{h->maps_off, h->maps_count, sizeof(*pl->maps), "maps"},
 	};
-	for (int i = 0; i < 4; i++)
-		for (int j = i + 1; j < 4; j++)
-			if (a[i].size && a[j].size && overlap(a[i].off, a[i].size, a[j].off, a[j].off + a[j].size))
-				return bad(c, "boot plan: its %s overlap its %s", a[i].what, a[j].what);
+	const void *at[4];
+	for (int i = 0; i < 4; i++) {
+		if (!(at[i] = plan_array(c, h, a[i].off, a[i].count, a[i].elem, a[i].what)))
+			return -1;
+		/* Each array has bytes of its own: one record read as two kinds
+		 * of thing is a plan mkimg never writes. (Both lie inside the
+		 * plan, so no sum here overflows.) */
+		uint64_t size = (uint64_t)a[i].count * a[i].elem;
+		for (int j = 0; j < i; j++)
+			if (a[j].count && overlap(a[i].off, size, a[j].off, a[j].off + (uint64_t)a[j].count * a[j].elem))
+				return bad(c, "boot plan: its %s overlap its %s", a[j].what, a[i].what);
+	}
+	pl->members = at[0], pl->nodes = at[1], pl->ops = at[2], pl->maps = at[3];
 	return 0;
 }
 

@@ -13,7 +13,7 @@
  *   bp_find      the payload starts with the plan's CPIO member; magic,
  *                version and size; every byte read lies in `avail`
  *   bp_plan_sum  the plan's SHA-256 (the caller compares it)
- *   bp_arrays    its arrays lie inside it
+ *   bp_arrays    its arrays lie inside it, past its header, apart
  *   bp_check     the image runs where the plan says, on its cpu; every
  *                array, member, op, map and table area lies where it must;
  *                and no node can reach another's RAM: node RAM regions are
