@@ -95,8 +95,10 @@ void node_artifacts_free(struct node_artifacts *a, size_t n);
 
 /* The checks build_nodes() makes of the manifest's artifacts that need no
  * output yet: every `kernel: FILE` and `rootserver: FILE` is a file, every
- * build source a folder, `build: sel4` a kernel. The main job runs this
- * before it writes anything. Returns 0, or -1 with errors in `d`. */
-int build_check_inputs(const struct plan *p, struct diags *d);
+ * build source a folder, `build: sel4` a kernel, and CMake can use the
+ * source folders and `outdir` (no ';', '"', '\\', '#', '$', '|', '[', ']'
+ * or control character in their paths). The main job runs this before it
+ * writes anything. Returns 0, or -1 with errors in `d`. */
+int build_check_inputs(const struct plan *p, const char *outdir, struct diags *d);
 
 #endif

@@ -119,10 +119,15 @@ static void usage(FILE *f, enum cmd c)
 		fputs("\n'mkimg COMMAND --help' describes one command.\n", f);
 }
 
+/* `fmt` has one %s, for `arg` (escaped: it is the user's). */
 static int bad_usage(enum cmd c, const char *fmt, const char *arg)
 {
+	struct sbuf b = {0};
+	sb_put(&b, "", 0);
+	sb_escaped(&b, arg);
 	fputs("mkimg: ", stderr);
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, b.s);
+	free(b.s);
 	fprintf(stderr, "\nTry 'mkimg %s%s--help'.\n", commands[c].name, c == CMD_MAIN ? "" : " ");
 	return 2;
 }
@@ -161,6 +166,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	lo[k] = (struct option){0};
 	so[sk] = '\0';
 
+	unsigned char seen[N_OPTS] = {0};
 	optind = 1;
 	opterr = 0;
 	int ac = argc - first + 1;
@@ -181,6 +187,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		}
 		if (!(o->cmds & (1u << a->cmd)))
 			return bad_usage(a->cmd, "option '--%s' does not apply to this command", o->name);
+		if (o->arg && seen[o - opts]++)
+			return bad_usage(a->cmd, "option '--%s' is given twice", o->name);
 		switch (c) {
 		case OPT_HELP:
 			usage(stdout, a->cmd);
@@ -189,6 +197,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			printf("mkimg %s\n", MKIMG_VERSION);
 			return 0;
 		case OPT_OUT:
+			if (!*optarg)
+				return bad_usage(a->cmd, "%s", "the output folder is empty ('-o \"\"'); name a folder");
 			a->out = optarg;
 			break;
 		case OPT_FORMAT:
@@ -313,7 +323,7 @@ static int build_and_pack(const struct plan *p, const char *dir, const struct ar
  * kernels and root tasks the manifest names as files, against those trees. */
 static int check_inputs(const struct plan *p, const char *dir, struct diags *d)
 {
-	if (dts_split_check(p, d) < 0 || build_check_inputs(p, d) < 0)
+	if (dts_split_check(p, d) < 0 || build_check_inputs(p, dir, d) < 0)
 		return -1;
 	struct pack_tree *trees = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*trees));
 	int ret = 0;
@@ -369,6 +379,7 @@ static int run(const struct args *a, struct diags *d)
 		break;
 	case CMD_PLAN:
 		if (a->out) {
+			output_root(a->out, stderr, d);
 			ret = write_layout(a->out, &p, d) < 0;
 			break;
 		}
@@ -377,6 +388,7 @@ static int run(const struct args *a, struct diags *d)
 		break;
 	case CMD_SPLIT: {
 		char *dir = a->out ? xstrdup(a->out) : xasprintf("out/%s", p.name);
+		output_root(dir, stderr, d);
 		ret = dts_split_check(&p, d) < 0 || dts_split_write(&p, dir, d) < 0;
 		if (!ret)
 			printf("device trees written to %s/node*/\n", dir);
@@ -385,6 +397,7 @@ static int run(const struct args *a, struct diags *d)
 	}
 	case CMD_PACK: {
 		char *dir = a->out ? xstrdup(a->out) : xasprintf("out/%s", p.name);
+		output_root(dir, stderr, d);
 		ret = pack_dir(&p, dir, NULL, a, d) < 0;
 		free(dir);
 		break;
@@ -392,6 +405,7 @@ static int run(const struct args *a, struct diags *d)
 	case CMD_MAIN:
 	case CMD_RUN: {
 		char *dir = a->out ? xstrdup(a->out) : xasprintf("out/%s", p.name);
+		output_root(dir, stderr, d);
 		/* everything that can be checked is checked before anything is written */
 		ret = check_inputs(&p, dir, d) < 0 || write_layout(dir, &p, d) < 0 || dts_split_write(&p, dir, d) < 0 ||
 		      build_and_pack(&p, dir, a, d) < 0;
@@ -412,6 +426,7 @@ static int run(const struct args *a, struct diags *d)
 		break;
 	}
 out:
+	output_root(NULL, NULL, NULL);
 	plan_free(&p);
 	platform_free(&pf);
 	manifest_free(&m);
@@ -430,6 +445,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	struct diags d = {0};
+	output_catch_signals();
 	status = run(&a, &d);
 	diag_print(stderr, &d);
 	if (status == 0 && d.errors)

@@ -235,6 +235,22 @@ static void get_str(struct ctx *c, yaml_node_t *n, const char *label, struct mf_
 	out->loc = loc_of(c, n);
 }
 
+/* A name that becomes a folder (out/NAME), a file and CMake list item, a
+ * device-tree label and the boot plan's 32-byte name field: a letter or
+ * digit, then letters, digits, '.', '_' and '-', at most MF_NAME_MAX bytes. */
+static void get_name(struct ctx *c, yaml_node_t *n, const char *label, struct mf_str *out)
+{
+	get_str(c, n, label, out);
+	if (!out->s)
+		return;
+	const char *s = out->s;
+	size_t len = strlen(s), bad = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+	char buf[48];
+	if (len == 0 || len > MF_NAME_MAX || bad < len || !isalnum((unsigned char)s[0]))
+		err(c, n, "name", "%s '%s' is not a name: use up to %u letters, digits, '.', '_' or '-', "
+			   "starting with a letter or digit", label, show(buf, s), MF_NAME_MAX);
+}
+
 static void get_path(struct ctx *c, yaml_node_t *n, const char *label, struct mf_str *out)
 {
 	const char *dir = c->m->dir;
@@ -475,13 +491,17 @@ static void walk_pool(struct ctx *c, yaml_node_t *n)
 	if (!scan_map(c, n, what, keys, s))
 		return;
 	if (require(c, n, what, &s[S_NAME], "name"))
-		get_str(c, s[S_NAME].val, "'name'", &p->name);
+		get_name(c, s[S_NAME].val, "'name'", &p->name);
 	if (require(c, n, what, &s[S_SIZE], "size"))
 		get_u64(c, s[S_SIZE].val, "'size'", &p->size);
 	if (s[S_BASE].val)
 		get_u64(c, s[S_BASE].val, "'base'", &p->base);
-	if (require(c, n, what, &s[S_NODES], "nodes"))
+	if (require(c, n, what, &s[S_NODES], "nodes")) {
 		get_u64_seq(c, s[S_NODES].val, "nodes", &p->nodes, &p->n_nodes);
+		if (s[S_NODES].val->type == YAML_SEQUENCE_NODE && !seq_len(s[S_NODES].val))
+			err(c, s[S_NODES].val, "pool-no-nodes", "%s has no member nodes: list at least one in 'nodes'",
+			    what);
+	}
 }
 
 static void walk_options(struct ctx *c, yaml_node_t *n, struct mf_artifact *a)
@@ -687,7 +707,7 @@ static void walk_top(struct ctx *c, yaml_node_t *root)
 	if (!scan_map(c, root, "manifest", keys, s))
 		return;
 	if (require(c, root, "manifest", &s[T_NAME], "name"))
-		get_str(c, s[T_NAME].val, "'name'", &m->name);
+		get_name(c, s[T_NAME].val, "'name'", &m->name);
 	if (require(c, root, "manifest", &s[T_PLATFORM], "platform"))
 		walk_platform(c, s[T_PLATFORM].val);
 	if (s[T_CONSOLE].val)

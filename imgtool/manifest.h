@@ -14,6 +14,9 @@
 #ifndef MKIMG_MANIFEST_H
 #define MKIMG_MANIFEST_H
 
+/* The longest manifest or pool name, in bytes (the boot plan holds 32). */
+#define MF_NAME_MAX 31u
+
 #include "util.h"
 
 struct mf_u64 {

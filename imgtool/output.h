@@ -10,6 +10,8 @@
 
 #include "util.h"
 
+#include <sys/types.h>
+
 struct output_file {
 	char *final, *tmp;
 	FILE *f;  /* open while it is the newest file */
@@ -32,5 +34,31 @@ FILE *output_open(struct output *o, const char *path);
  * removing every temporary file. */
 int output_commit(struct output *o, struct diags *d);
 void output_abort(struct output *o);
+
+/* Signals. After output_catch_signals(), SIGINT, SIGTERM and SIGHUP remove
+ * every temporary file still registered (output_open()'s, temp_create()'s),
+ * stop the process group named by output_child_group() (SIGTERM, then wait
+ * for its leader) and exit with 128 + the signal's number. */
+void output_catch_signals(void);
+/* The process group a signal must stop (a build's Ninja), or 0 for none. */
+void output_child_group(pid_t pgid);
+/* Create an empty file named `prefix` + a unique suffix, registered as a
+ * temporary; returns its name (free it with temp_remove()) or NULL with
+ * errno. */
+char *temp_create(const char *prefix);
+/* Remove a temporary file, forget it and free its name. */
+void temp_remove(char *path);
+
+/* The output folder of this run (NULL: none). Before the first file or
+ * folder is made (make_dirs(), output_open(), temp_create()), it is locked
+ * with output_lock(), with `note` and `d` for its messages; a file outside
+ * it is refused (EPERM). */
+void output_root(const char *dir, FILE *note, struct diags *d);
+
+/* Lock the output folder `dir` (created if need be) for the rest of the
+ * run, so that two runs never mix their results in one folder. When another
+ * run holds it, say so once on `note` (if not NULL) (with its pid where /proc/locks tells)
+ * and wait. Returns 0, or -1 after reporting to `d`. */
+int output_lock(const char *dir, FILE *note, struct diags *d);
 
 #endif

@@ -180,25 +180,86 @@ void diag_add(struct diags *d, enum diag_level level, const struct mk_loc *loc, 
 	va_end(ap);
 }
 
+size_t utf8_printable(const unsigned char *s)
+{
+	unsigned c = s[0];
+	if (c >= 0x20 && c < 0x7f)
+		return 1;
+	/* lead byte: length, and the range of the byte after it */
+	size_t n;
+	unsigned lo = 0x80, hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	uint32_t cp = n == 2 ? (c & 0x1f) << 6 | (s[1] & 0x3f)
+		      : n == 3 ? (c & 0x0f) << 12 | (s[1] & 0x3f) << 6 | (s[2] & 0x3f)
+			       : (c & 0x07) << 18 | (s[1] & 0x3f) << 12 | (s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+	if (cp < 0xa0 || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0; /* C1 controls, bidirectional embeddings, overrides and isolates */
+	return n;
+}
+
+void sb_escaped(struct sbuf *b, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	while (*u) {
+		size_t n = utf8_printable(u);
+		if (n) {
+			sb_put(b, (const char *)u, n);
+			u += n;
+		} else {
+			sb_printf(b, "\\x%02x", *u++);
+		}
+	}
+}
+
+void fput_escaped(FILE *f, const char *s)
+{
+	struct sbuf b = {0};
+	sb_put(&b, "", 0);
+	sb_escaped(&b, s);
+	fputs(b.s, f);
+	free(b.s);
+}
+
 void diag_print(FILE *f, const struct diags *d)
 {
 	static const char *const level[] = {"error", "warning", "note"};
+	struct sbuf b = {0};
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *x = &d->v[i];
 		const struct mk_loc *l = &x->loc;
-		if (l->file && l->line)
-			fprintf(f, "%s:%u:%u: ", l->file, l->line, l->col);
-		else if (l->file)
-			fprintf(f, "%s: ", l->file);
-		if (l->node)
-			fprintf(f, "%s: ", l->node);
+		b.n = 0;
+		sb_put(&b, "", 0);
+		if (l->file) {
+			sb_escaped(&b, l->file);
+			if (l->line)
+				sb_printf(&b, ":%u:%u", l->line, l->col);
+			sb_puts(&b, ": ");
+		}
+		if (l->node) {
+			sb_escaped(&b, l->node);
+			sb_puts(&b, ": ");
+		}
 		if (!l->file && !l->node)
-			fputs("mkimg: ", f);
-		fprintf(f, "%s: %s", level[x->level], x->msg);
+			sb_puts(&b, "mkimg: ");
+		sb_printf(&b, "%s: ", level[x->level]);
+		sb_escaped(&b, x->msg);
 		if (x->check)
-			fprintf(f, " [%s]", x->check);
-		fputc('\n', f);
+			sb_printf(&b, " [%s]", x->check);
+		fprintf(f, "%s\n", b.s);
 	}
+	free(b.s);
 }
 
 void diags_free(struct diags *d)

@@ -92,6 +92,16 @@ const char *fmt_size(char buf[32], uint64_t size);
  * characters escaped, other bytes as they are. */
 void json_str(FILE *f, const char *s);
 
+/* Untrusted text (manifest values, device-tree names, an image's strings)
+ * made safe for a terminal or a log: valid UTF-8 of printable characters
+ * stays as it is; control characters (C0, DEL, C1), bidirectional
+ * overrides and bytes that are not valid UTF-8 become \xNN for each byte. */
+void sb_escaped(struct sbuf *b, const char *s);
+void fput_escaped(FILE *f, const char *s);
+/* The length of the valid, printable UTF-8 character at `s` (0 if there is
+ * none: a control, an override or a bad byte; `s` not at a NUL). */
+size_t utf8_printable(const unsigned char *s);
+
 enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
 struct diag {
@@ -113,7 +123,8 @@ void diag_vadd(struct diags *d, enum diag_level level, const struct mk_loc *loc,
 	       const char *fmt, va_list ap);
 #define diag_error(d, loc, check, ...) diag_add((d), DIAG_ERROR, (loc), (check), __VA_ARGS__)
 #define diag_warn(d, loc, check, ...) diag_add((d), DIAG_WARNING, (loc), (check), __VA_ARGS__)
-/* Print as `file:line:col: error: message [check]`, one per line. */
+/* Print as `file:line:col: error: message [check]`, one per line, every
+ * part escaped (sb_escaped()). */
 void diag_print(FILE *f, const struct diags *d);
 void diags_free(struct diags *d);
 

@@ -30,5 +30,5 @@ function(add_rootserver)
   endif()
   target_link_options(rootserver.elf PRIVATE
     -nostdlib -static $<$<C_COMPILER_ID:GNU>:-no-pie> -Wl,--build-id=none -Wl,-z,max-page-size=4096
-    -Wl,-T,${user_ld})
+    -T ${user_ld})
 endfunction()
