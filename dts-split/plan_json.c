@@ -450,31 +450,12 @@ int plan_json_parse(struct plan_json *pj, const char *path, const char *text, si
 int plan_json_load(struct plan_json *pj, const char *path, const struct platform *pf, struct diags *d)
 {
 	bool in = !strcmp(path, "-");
-	FILE *f = in ? stdin : fopen(path, "rb");
+	uint8_t *buf;
+	size_t n;
 	*pj = (struct plan_json){0};
-	struct mk_loc loc = {.file = path};
-	if (!f) {
-		diag_error(d, &loc, NULL, "cannot open '%s': %s", path, strerror(errno));
+	if (input_read(path, IN_PLAN_JSON, NULL, &buf, &n, d) < 0)
 		return -1;
-	}
-	size_t cap = 1 << 16, n = 0;
-	char *buf = xmalloc(cap);
-	for (;;) {
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		cap *= 2;
-		buf = xrealloc(buf, cap);
-	}
-	bool bad = ferror(f);
-	if (!in)
-		fclose(f);
-	if (bad) {
-		diag_error(d, &loc, NULL, "cannot read '%s': %s", path, strerror(errno));
-		free(buf);
-		return -1;
-	}
-	int rc = plan_json_parse(pj, in ? "<stdin>" : path, buf, n, pf, d);
+	int rc = plan_json_parse(pj, in ? "<stdin>" : path, (const char *)buf, n, pf, d);
 	free(buf);
 	return rc;
 }

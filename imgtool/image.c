@@ -16,35 +16,6 @@
 #define CPIO_ALIGN(n) (((n) + 3) & ~(uint64_t)3)
 _Static_assert(BP_PLAN_OFFSET == CPIO_ALIGN(CPIO_HEADER + sizeof(BP_MEMBER)), "the plan's place in the payload");
 
-int read_file(const char *path, uint8_t **buf, size_t *size, struct diags *d)
-{
-	struct mk_loc loc = {.file = path};
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		diag_error(d, &loc, NULL, "cannot open '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	struct stat st;
-	size_t n = 0, cap = fstat(fileno(f), &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 16;
-	uint8_t *b = xmalloc(cap);
-	for (;;) {
-		n += fread(b + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		b = xrealloc(b, cap *= 2);
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		diag_error(d, &loc, NULL, "cannot read '%s': %s", path, strerror(errno));
-		free(b);
-		return -1;
-	}
-	*buf = b;
-	*size = n;
-	return 0;
-}
-
 bool image_probe(const char *path)
 {
 	uint8_t head[LDR_HDR_BYTES] = {0};
@@ -198,7 +169,7 @@ int image_open(struct image *im, const char *path, struct diags *d)
 {
 	uint8_t *buf;
 	size_t size;
-	if (read_file(path, &buf, &size, d) < 0) {
+	if (input_read(path, IN_IMAGE, NULL, &buf, &size, d) < 0) {
 		*im = (struct image){.path = xstrdup(path)};
 		return -1;
 	}
@@ -540,7 +511,7 @@ int image_inspect(FILE *f, const char *path, bool json, struct diags *d)
 {
 	uint8_t *buf;
 	size_t size;
-	if (read_file(path, &buf, &size, d) < 0)
+	if (input_read(path, IN_IMAGE, NULL, &buf, &size, d) < 0)
 		return 1;
 	return image_inspect_buffer(f, path, buf, size, json, d);
 }

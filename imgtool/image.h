@@ -27,8 +27,6 @@ struct image {
  * header at its first byte) rather than a manifest: for `mkimg run`. */
 bool image_probe(const char *path);
 
-/* Read a whole file; 0, or -1 with a diagnostic. *buf is malloc'd. */
-int read_file(const char *path, uint8_t **buf, size_t *size, struct diags *d);
 
 /* Find the plan in the image `buf` (`size` bytes, malloc'd; the image owns
  * it from now on, whatever the result). `path` names it in messages. Checks

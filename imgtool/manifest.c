@@ -14,7 +14,6 @@
 #define MAX_VALUES 100000u
 #define MAX_DEPTH 64u
 #define MAX_ITEMS 4096u
-#define MAX_FILE (16u << 20)
 
 struct ctx {
 	struct manifest *m;
@@ -946,50 +945,17 @@ int manifest_parse(struct manifest *m, const char *path, const char *buf, size_t
 	return d->errors > before ? -1 : 0;
 }
 
-/* The whole file, or NULL after an error. */
-static char *read_file(const struct manifest *m, size_t *len, struct diags *d)
-{
-	struct mk_loc loc = {.file = m->path};
-	FILE *f = fopen(m->path, "rb");
-	size_t cap = 4096, n = 0;
-	char *buf;
-
-	if (!f) {
-		diag_error(d, &loc, NULL, "cannot open '%s': %s", m->path, strerror(errno));
-		return NULL;
-	}
-	buf = xmalloc(cap);
-	for (;;) {
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap || n > MAX_FILE)
-			break;
-		cap *= 2;
-		buf = xrealloc(buf, cap);
-	}
-	if (ferror(f) || n > MAX_FILE) {
-		if (ferror(f))
-			diag_error(d, &loc, NULL, "cannot read '%s': %s", m->path, strerror(errno));
-		else
-			diag_error(d, &loc, "yaml-limits", "manifest too large (more than %u MiB)",
-				   MAX_FILE >> 20);
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 int manifest_load(struct manifest *m, const char *path, struct diags *d)
 {
 	unsigned before = d->errors;
 	size_t len;
-	char *buf;
+	uint8_t *buf;
 
 	manifest_init(m, path);
-	buf = read_file(m, &len, d);
-	if (buf)
-		parse_buffer(m, buf, len, d);
+	if (input_read(m->path, IN_MANIFEST, NULL, &buf, &len, d) == 0)
+		parse_buffer(m, (const char *)buf, len, d);
+	else
+		buf = NULL;
 	free(buf);
 	return d->errors > before ? -1 : 0;
 }

@@ -439,9 +439,9 @@ static int load_node(struct packer *pk, struct node_pack *np)
 			   !in->kernel ? "kernel" : !in->rootserver ? "root task" : "device tree");
 		return -1;
 	}
-	if (read_file(in->kernel, &np->kernel.buf, &np->kernel.size, pk->d) < 0 ||
-	    read_file(in->rootserver, &np->user.buf, &np->user.size, pk->d) < 0 ||
-	    read_file(in->dtb, &np->dtb, &np->dtb_file_size, pk->d) < 0)
+	if (input_read(in->kernel, IN_KERNEL, NULL, &np->kernel.buf, &np->kernel.size, pk->d) < 0 ||
+	    input_read(in->rootserver, IN_ROOT_TASK, NULL, &np->user.buf, &np->user.size, pk->d) < 0 ||
+	    input_read(in->dtb, IN_NODE_DTB, NULL, &np->dtb, &np->dtb_file_size, pk->d) < 0)
 		return -1;
 	return check_node(pk, np);
 }
@@ -470,8 +470,8 @@ static void check_files_node(const struct plan *p, size_t i, const struct node_i
 	np.kernel.path = in->kernel;
 	np.user.path = in->rootserver;
 	if (libelf_ready(d) == 0 && node_init(&pk, &np) == 0 &&
-	    read_file(in->kernel, &np.kernel.buf, &np.kernel.size, d) == 0 &&
-	    read_file(in->rootserver, &np.user.buf, &np.user.size, d) == 0)
+	    input_read(in->kernel, IN_KERNEL, NULL, &np.kernel.buf, &np.kernel.size, d) == 0 &&
+	    input_read(in->rootserver, IN_ROOT_TASK, NULL, &np.user.buf, &np.user.size, d) == 0)
 		check_node(&pk, &np);
 	free(np.kernel.buf);
 	free(np.kernel.segs);
@@ -484,7 +484,8 @@ static void check_file(const struct plan *p, size_t i, const struct node_inputs 
 {
 	uint8_t *buf;
 	size_t size;
-	if (read_file(kernel ? in->kernel : in->rootserver, &buf, &size, d) < 0)
+	if (input_read(kernel ? in->kernel : in->rootserver, kernel ? IN_KERNEL : IN_ROOT_TASK, NULL, &buf, &size,
+		       d) < 0)
 		return;
 	pack_check_elf(p, i, in, kernel, buf, size, d);
 	free(buf);
@@ -516,7 +517,7 @@ static int load_loader(struct packer *pk, const char *path)
 {
 	struct elf_file e = {.path = path};
 	int ret = -1;
-	if (read_file(path, &e.buf, &e.size, pk->d) < 0)
+	if (input_read(path, IN_LOADER, NULL, &e.buf, &e.size, pk->d) < 0)
 		return -1;
 	Elf *elf = elf_memory((char *)e.buf, e.size);
 	GElf_Ehdr eh;

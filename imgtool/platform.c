@@ -968,34 +968,6 @@ fail:
 	return -1;
 }
 
-static int read_file(const char *path, void **buf, size_t *len, const struct mk_loc *loc, struct diags *d)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		diag_error(d, loc, NULL, "cannot open '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	size_t cap = 1 << 16, n = 0;
-	char *b = xmalloc(cap);
-	for (;;) {
-		n += fread(b + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		cap *= 2;
-		b = xrealloc(b, cap);
-	}
-	if (ferror(f)) {
-		diag_error(d, loc, NULL, "cannot read '%s': %s", path, strerror(errno));
-		fclose(f);
-		free(b);
-		return -1;
-	}
-	fclose(f);
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 /* The first non-empty line of dtc's stderr, trimmed, in place. */
 static const char *first_line(char *s)
 {
@@ -1083,7 +1055,7 @@ static int compile_dts(const char *path, void **buf, size_t *len, const struct m
 			diag_error(d, loc, NULL, "cannot compile '%s' with dtc: killed by signal %d", path,
 				   WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	} else {
-		rc = read_file(tmp, buf, len, loc, d);
+		rc = input_read(tmp, IN_DTC_OUTPUT, loc, (uint8_t **)buf, len, d);
 	}
 	unlink(tmp);
 	free(tmp);
@@ -1097,7 +1069,7 @@ int platform_load_dtb(struct platform *p, const char *path, struct diags *d)
 	void *buf;
 	size_t len;
 	*p = (struct platform){0};
-	if (read_file(path, &buf, &len, &loc, d) < 0)
+	if (input_read(path, IN_BOARD_DTB, &loc, (uint8_t **)&buf, &len, d) < 0)
 		return -1;
 	return platform_parse(p, path, buf, len, d);
 }
@@ -1108,7 +1080,7 @@ int platform_load(struct platform *p, const char *path, struct diags *d)
 	struct mk_loc loc = {.file = path};
 	void *buf;
 	size_t len;
-	if (read_file(path, &buf, &len, &loc, d) < 0)
+	if (input_read(path, IN_BOARD_DTS, &loc, (uint8_t **)&buf, &len, d) < 0)
 		return -1;
 	if (len < 4 || fdt_magic(buf) != FDT_MAGIC) {
 		free(buf);

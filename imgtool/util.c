@@ -1,7 +1,11 @@
 /* util.c - see util.h. */
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -336,4 +340,131 @@ void sb_printf(struct sbuf *b, const char *fmt, ...)
 		b->n += (size_t)n;
 	}
 	va_end(aq);
+}
+
+/* ---------------------------------------------------------------- inputs */
+
+static const struct input_kind_info {
+	const char *what;
+	uint64_t limit;
+	const char *magic; /* its first bytes, or NULL */
+	size_t magic_len;
+	bool stdin_ok;
+	bool forget;       /* not an input of the run's: not remembered */
+} input_kinds[] = {
+	[IN_MANIFEST] = {"manifest", 16u << 20, NULL, 0, false},
+	[IN_BOARD_DTB] = {"board device tree", 16u << 20, "\xd0\x0d\xfe\xed", 4, false},
+	[IN_BOARD_DTS] = {"board device tree", 16u << 20, NULL, 0, false},
+	[IN_NODE_DTB] = {"node device tree", 16u << 20, "\xd0\x0d\xfe\xed", 4, false},
+	[IN_KERNEL] = {"kernel", 256u << 20, "\x7f" "ELF", 4, false},
+	[IN_ROOT_TASK] = {"root task", 1u << 30, "\x7f" "ELF", 4, false},
+	[IN_LOADER] = {"loader", 16u << 20, "\x7f" "ELF", 4, false},
+	[IN_IMAGE] = {"image", 2ull << 30, NULL, 0, false},
+	[IN_PLAN_JSON] = {"plan", 16u << 20, NULL, 0, true},
+	[IN_DTC_OUTPUT] = {"compiled device tree", 16u << 20, NULL, 0, false, true},
+};
+
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+};
+static struct file_id *inputs;
+static size_t n_inputs;
+
+bool input_was_read(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return false;
+	for (size_t i = 0; i < n_inputs; i++)
+		if (inputs[i].dev == st.st_dev && inputs[i].ino == st.st_ino)
+			return true;
+	return false;
+}
+
+/* Read up to `want` more bytes into b[*n...]; -1 on a read error. */
+static int read_more(int fd, uint8_t *b, size_t *n, size_t want)
+{
+	while (want) {
+		ssize_t r = read(fd, b + *n, want);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		*n += (size_t)r, want -= (size_t)r;
+	}
+	return 0;
+}
+
+int input_read(const char *path, enum input_kind kind, const struct mk_loc *loc, uint8_t **buf, size_t *size,
+	       struct diags *d)
+{
+	const struct input_kind_info *k = &input_kinds[kind];
+	struct mk_loc here = {.file = path};
+	bool in = k->stdin_ok && !strcmp(path, "-");
+	struct stat st;
+	char lim[32], got[32];
+	if (!loc)
+		loc = &here;
+	int fd = in ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		diag_error(d, loc, NULL, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		diag_error(d, loc, NULL, "cannot read '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!in && !S_ISREG(st.st_mode)) {
+		diag_error(d, loc, "input-limits", "the %s '%s' is %s, not a regular file", k->what, path,
+			   S_ISDIR(st.st_mode) ? "a folder" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+			   : S_ISFIFO(st.st_mode) ? "a pipe" : "a special file");
+		goto fail;
+	}
+	if (!in && (uint64_t)st.st_size > k->limit) {
+		diag_error(d, loc, "input-limits", "the %s '%s' is too large: %s, more than the %s limit", k->what, path,
+			   fmt_size(got, (uint64_t)st.st_size), fmt_size(lim, k->limit));
+		goto fail;
+	}
+	if (!in)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	/* stdin: grow up to the limit; a file: its size, and one byte to see it grew */
+	size_t cap = in ? 1u << 16 : (size_t)st.st_size + 1, n = 0;
+	uint8_t *b = xmalloc(cap + 1);
+	if (read_more(fd, b, &n, k->magic_len < cap ? k->magic_len : cap) < 0)
+		goto read_fail;
+	if (k->magic && (n < k->magic_len || memcmp(b, k->magic, k->magic_len)))
+		goto done; /* not its kind: the caller says so; the rest stays unread */
+	for (;;) {
+		if (read_more(fd, b, &n, cap - n) < 0)
+			goto read_fail;
+		if (n < cap)
+			break;
+		if (cap > k->limit) {
+			diag_error(d, loc, "input-limits", "the %s '%s' is too large: more than the %s limit", k->what,
+				   path, fmt_size(lim, k->limit));
+			free(b);
+			goto fail;
+		}
+		cap = cap * 2 > k->limit + 1 ? k->limit + 1 : cap * 2;
+		b = xrealloc(b, cap + 1);
+	}
+done:
+	b[n] = 0;
+	if (!in && !k->forget)
+		*VEC_PUSH(inputs, n_inputs) = (struct file_id){st.st_dev, st.st_ino};
+	if (!in)
+		close(fd);
+	*buf = b;
+	*size = n;
+	return 0;
+read_fail:
+	diag_error(d, loc, NULL, "cannot read '%s': %s", path, strerror(errno));
+	free(b);
+fail:
+	if (!in)
+		close(fd);
+	return -1;
 }

@@ -102,6 +102,38 @@ void fput_escaped(FILE *f, const char *s);
  * none: a control, an override or a bad byte; `s` not at a NUL). */
 size_t utf8_printable(const unsigned char *s);
 
+/* The kinds of input mkimg reads; input_read() knows each one's size
+ * limit and magic (input_kinds[] in util.c). */
+enum input_kind {
+	IN_MANIFEST,
+	IN_BOARD_DTB,  /* platform: dtb: (FDT magic) */
+	IN_BOARD_DTS,  /* platform: dts: (source, or a blob) */
+	IN_NODE_DTB,   /* a node's tree dts-split wrote */
+	IN_KERNEL,     /* Kernel.N.elf */
+	IN_ROOT_TASK,  /* capdl.N.img */
+	IN_LOADER,     /* loader.elf */
+	IN_IMAGE,      /* elfloader.elf or .bin */
+	IN_PLAN_JSON,  /* a plan's JSON, or "-" for stdin */
+	IN_DTC_OUTPUT, /* dtc's blob in mkimg's own temporary file: not remembered */
+};
+
+struct diags;
+struct mk_loc;
+
+/* The one reader of every input. It takes only a regular file (or stdin,
+ * for a kind that allows "-"), refuses one larger than its kind's limit
+ * before reading it, and reads the magic first: when it does not match,
+ * only those first bytes are returned, for the caller's own "not a ..."
+ * message, and the rest is never read. Every file read is remembered, so
+ * that no output replaces an input (input_was_read()). Errors name `path`,
+ * located at `loc` when given. Returns 0 with a malloc'd buffer (one NUL
+ * past its end), or -1 after reporting to `d`. */
+int input_read(const char *path, enum input_kind kind, const struct mk_loc *loc, uint8_t **buf, size_t *size,
+	       struct diags *d);
+/* Whether `path` names a file input_read() has read in this run (the same
+ * file by device and inode). */
+bool input_was_read(const char *path);
+
 enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
 struct diag {
