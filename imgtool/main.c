@@ -337,6 +337,53 @@ static int check_inputs(const struct plan *p, const char *dir, struct diags *d)
 	return ret;
 }
 
+/* No file this command writes may be one of its inputs (the same file by
+ * device and inode): checked before the first write, with the loader and
+ * the manifest's kernels and root tasks noted as inputs even where they
+ * are read later. output_open() checks every file again as it opens it. */
+static int check_outputs(const struct args *a, const struct plan *p, const char *dir, struct diags *d)
+{
+	enum cmd c = a->cmd;
+	bool main_job = c == CMD_MAIN || c == CMD_RUN;
+	char **paths = NULL;
+	size_t n = 0;
+	unsigned errors = d->errors;
+
+	input_note(loader_path(a), IN_LOADER);
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		const struct mf_node *mf = p->nodes[i].mf;
+		if (mf && mf->kernel.kind == MF_ART_FILE)
+			input_note(mf->kernel.path.s, IN_KERNEL);
+		if (mf && mf->rootserver.kind == MF_ART_FILE)
+			input_note(mf->rootserver.path.s, IN_ROOT_TASK);
+	}
+	for (size_t i = 0; (main_job || c == CMD_PLAN) && i < N_FORMATS; i++)
+		*VEC_PUSH(paths, n) = xasprintf("%s/%s", dir, formats[i].file);
+	for (size_t i = 0; (main_job || c == CMD_SPLIT) && i < p->n_nodes; i++) {
+		static const char *const trees[] = {"kernel.dtb", "kernel.dts", "kernel-overlay.dts"};
+		const struct plan_node *nd = &p->nodes[i];
+		for (size_t k = 0; k < 3; k++)
+			*VEC_PUSH(paths, n) = xasprintf("%s/node%u/%s", dir, nd->id, trees[k]);
+		if (main_job && nd->mf && nd->mf->kernel.kind == MF_ART_BUILD)
+			*VEC_PUSH(paths, n) = xasprintf("%s/node%u/Kernel.%u.elf", dir, nd->id, nd->id);
+		if (main_job && nd->mf && nd->mf->rootserver.kind == MF_ART_BUILD)
+			*VEC_PUSH(paths, n) = xasprintf("%s/node%u/capdl.%u.img", dir, nd->id, nd->id);
+	}
+	static const char *const image[] = {PACK_ELF, PACK_BIN, PACK_CPIO};
+	for (size_t k = 0; (main_job || c == CMD_PACK) && k < 3; k++)
+		*VEC_PUSH(paths, n) = xasprintf("%s/%s", dir, image[k]);
+	for (size_t i = 0; i < n; i++) {
+		const char *what, *in = input_same_file(paths[i], &what);
+		struct mk_loc loc = {.file = paths[i]};
+		if (in)
+			diag_error(d, &loc, "output-is-input", "'%s' would be written over the %s '%s' (the same file); "
+				   "choose another output folder (-o)", paths[i], what, in);
+		free(paths[i]);
+	}
+	free(paths);
+	return d->errors > errors ? -1 : 0;
+}
+
 static int run_image(const char *image, const struct args *a, struct diags *d)
 {
 	struct run_opts o = {.timeout = a->timeout, .dry_run = a->dry_run};
@@ -380,7 +427,7 @@ static int run(const struct args *a, struct diags *d)
 	case CMD_PLAN:
 		if (a->out) {
 			output_root(a->out, stderr, d);
-			ret = write_layout(a->out, &p, d) < 0;
+			ret = check_outputs(a, &p, a->out, d) < 0 || write_layout(a->out, &p, d) < 0;
 			break;
 		}
 		(fmt ? fmt : &formats[0])->emit(stdout, &p);
@@ -389,7 +436,7 @@ static int run(const struct args *a, struct diags *d)
 	case CMD_SPLIT: {
 		char *dir = a->out ? xstrdup(a->out) : xasprintf("out/%s", p.name);
 		output_root(dir, stderr, d);
-		ret = dts_split_check(&p, d) < 0 || dts_split_write(&p, dir, d) < 0;
+		ret = dts_split_check(&p, d) < 0 || check_outputs(a, &p, dir, d) < 0 || dts_split_write(&p, dir, d) < 0;
 		if (!ret)
 			printf("device trees written to %s/node*/\n", dir);
 		free(dir);
@@ -398,7 +445,7 @@ static int run(const struct args *a, struct diags *d)
 	case CMD_PACK: {
 		char *dir = a->out ? xstrdup(a->out) : xasprintf("out/%s", p.name);
 		output_root(dir, stderr, d);
-		ret = pack_dir(&p, dir, NULL, a, d) < 0;
+		ret = check_outputs(a, &p, dir, d) < 0 || pack_dir(&p, dir, NULL, a, d) < 0;
 		free(dir);
 		break;
 	}
@@ -407,7 +454,8 @@ static int run(const struct args *a, struct diags *d)
 		char *dir = a->out ? xstrdup(a->out) : xasprintf("out/%s", p.name);
 		output_root(dir, stderr, d);
 		/* everything that can be checked is checked before anything is written */
-		ret = check_inputs(&p, dir, d) < 0 || write_layout(dir, &p, d) < 0 || dts_split_write(&p, dir, d) < 0 ||
+		ret = check_inputs(&p, dir, d) < 0 || check_outputs(a, &p, dir, d) < 0 || write_layout(dir, &p, d) < 0 ||
+		      dts_split_write(&p, dir, d) < 0 ||
 		      build_and_pack(&p, dir, a, d) < 0;
 		if (!ret && a->cmd == CMD_MAIN) {
 			report_text(stdout, &p);

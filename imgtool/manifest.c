@@ -246,8 +246,8 @@ static void get_name(struct ctx *c, yaml_node_t *n, const char *label, struct mf
 	size_t len = strlen(s), bad = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
 	char buf[48];
 	if (len == 0 || len > MF_NAME_MAX || bad < len || !isalnum((unsigned char)s[0]))
-		err(c, n, "name", "%s '%s' is not a name: use up to %u letters, digits, '.', '_' or '-', "
-			   "starting with a letter or digit", label, show(buf, s), MF_NAME_MAX);
+		err(c, n, "name", "%s must be up to %u letters, digits, '.', '_' or '-', starting with a letter "
+			   "or digit, not '%s'", label, MF_NAME_MAX, show(buf, s));
 }
 
 static void get_path(struct ctx *c, yaml_node_t *n, const char *label, struct mf_str *out)

@@ -220,6 +220,15 @@ FILE *output_open(struct output *o, const char *path)
 		errno = EPERM;
 		return NULL;
 	}
+	const char *what, *in = input_same_file(path, &what);
+	if (in) {
+		struct mk_loc loc = {.file = path};
+		if (root.d)
+			diag_error(root.d, &loc, "output-is-input", "'%s' would be written over the %s '%s' (the same "
+				   "file); choose another output folder (-o)", path, what, in);
+		errno = EEXIST;
+		return NULL;
+	}
 	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
 	sigset_t old;
 	block(&old); /* no signal between the file's creation and its registration */

@@ -364,22 +364,39 @@ static const struct input_kind_info {
 	[IN_DTC_OUTPUT] = {"compiled device tree", 16u << 20, NULL, 0, false, true},
 };
 
-struct file_id {
+/* Every input of the run, for the outputs' check. */
+static struct file_id {
 	dev_t dev;
 	ino_t ino;
-};
-static struct file_id *inputs;
+	char *path;
+	enum input_kind kind;
+} *inputs;
 static size_t n_inputs;
 
-bool input_was_read(const char *path)
+static void remember(const struct stat *st, const char *path, enum input_kind kind)
+{
+	if (!input_kinds[kind].forget)
+		*VEC_PUSH(inputs, n_inputs) = (struct file_id){st->st_dev, st->st_ino, xstrdup(path), kind};
+}
+
+void input_note(const char *path, enum input_kind kind)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		remember(&st, path, kind);
+}
+
+const char *input_same_file(const char *path, const char **what)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)
-		return false;
+		return NULL;
 	for (size_t i = 0; i < n_inputs; i++)
-		if (inputs[i].dev == st.st_dev && inputs[i].ino == st.st_ino)
-			return true;
-	return false;
+		if (inputs[i].dev == st.st_dev && inputs[i].ino == st.st_ino) {
+			*what = input_kinds[inputs[i].kind].what;
+			return inputs[i].path;
+		}
+	return NULL;
 }
 
 /* Read up to `want` more bytes into b[*n...]; -1 on a read error. */
@@ -453,10 +470,10 @@ int input_read(const char *path, enum input_kind kind, const struct mk_loc *loc,
 	}
 done:
 	b[n] = 0;
-	if (!in && !k->forget)
-		*VEC_PUSH(inputs, n_inputs) = (struct file_id){st.st_dev, st.st_ino};
-	if (!in)
+	if (!in) {
+		remember(&st, path, kind);
 		close(fd);
+	}
 	*buf = b;
 	*size = n;
 	return 0;

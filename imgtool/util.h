@@ -125,14 +125,18 @@ struct mk_loc;
  * before reading it, and reads the magic first: when it does not match,
  * only those first bytes are returned, for the caller's own "not a ..."
  * message, and the rest is never read. Every file read is remembered, so
- * that no output replaces an input (input_was_read()). Errors name `path`,
+ * that no output replaces an input (input_same_file()). Errors name `path`,
  * located at `loc` when given. Returns 0 with a malloc'd buffer (one NUL
  * past its end), or -1 after reporting to `d`. */
 int input_read(const char *path, enum input_kind kind, const struct mk_loc *loc, uint8_t **buf, size_t *size,
 	       struct diags *d);
-/* Whether `path` names a file input_read() has read in this run (the same
- * file by device and inode). */
-bool input_was_read(const char *path);
+/* Remember `path` as an input of this run without reading it (one read
+ * later, such as the loader). */
+void input_note(const char *path, enum input_kind kind);
+/* If `path` is a file input_read() read or input_note() noted in this run
+ * (the same file by device and inode), the input's name as it was given,
+ * and its kind's name in *what; else NULL. */
+const char *input_same_file(const char *path, const char **what);
 
 enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
