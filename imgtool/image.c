@@ -322,26 +322,51 @@ static void inspect_node(FILE *f, const struct bp_plan *pl, const struct bp_node
 	}
 }
 
+/* A NUL-padded name field of the image (someone else's bytes) as escaped
+ * text, padded with spaces to `width` columns. */
+static void put_name(FILE *f, const char *field, size_t size, int width)
+{
+	struct sbuf b = {0};
+	char *s = xasprintf("%.*s", (int)size, field);
+	sb_put(&b, "", 0);
+	sb_escaped(&b, s);
+	fprintf(f, "%-*s", width, b.s);
+	free(s);
+	free(b.s);
+}
+
 static void inspect_print(FILE *f, const struct image *im)
 {
 	const struct bp_header *h = im->pl.h;
 	char s[32];
-	fprintf(f, "image %s: %s, %zu bytes at 0x%" PRIx64 " (loader %" PRIu64 ", payload %" PRIu64 ")\n", im->path,
+	fputs("image ", f);
+	fput_escaped(f, im->path);
+	fprintf(f, ": %s, %zu bytes at 0x%" PRIx64 " (loader %" PRIu64 ", payload %" PRIu64 ")\n",
 		im->elf ? "ELF" : "raw", im->size, im->base, im->loader_size, (uint64_t)im->size - im->loader_size);
-	fprintf(f, "plan '%.32s': boot plan version %u, %u bytes, sha256 ", h->name, h->version, h->size);
+	fputs("plan '", f);
+	put_name(f, h->name, sizeof(h->name), 0);
+	fprintf(f, "': boot plan version %u, %u bytes, sha256 ", h->version, h->size);
 	put_sum(f, h->sha256);
 	/* the names are NUL-padded, not always NUL-terminated */
-	fprintf(f, "\nboard: %.16s%s, %u x %.24s, %s RAM at 0x%" PRIx64 ", GICv%u, PSCI %s, console 0x%" PRIx64 "\n",
-		h->machine[0] ? h->machine : "(not QEMU virt)", h->flags & BP_FLAG_VIRT ? " (virtualization=on)" : "",
-		h->cpus, h->cpu, fmt_size(s, h->ram_size), h->ram_base, h->gic_version,
-		h->psci == BP_PSCI_SMC ? "smc" : h->psci == BP_PSCI_HVC ? "hvc" : "none", h->console);
+	fputs("\nboard: ", f);
+	if (h->machine[0])
+		put_name(f, h->machine, sizeof(h->machine), 0);
+	else
+		fputs("(not QEMU virt)", f);
+	fprintf(f, "%s, %u x ", h->flags & BP_FLAG_VIRT ? " (virtualization=on)" : "", h->cpus);
+	put_name(f, h->cpu, sizeof(h->cpu), 0);
+	fprintf(f, ", %s RAM at 0x%" PRIx64 ", GICv%u, PSCI %s, console 0x%" PRIx64 "\n", fmt_size(s, h->ram_size),
+		h->ram_base, h->gic_version, h->psci == BP_PSCI_SMC ? "smc" : h->psci == BP_PSCI_HVC ? "hvc" : "none",
+		h->console);
 	fprintf(f, "loader region [0x%" PRIx64 ", 0x%" PRIx64 "), copy-phase tables [0x%" PRIx64 ", 0x%" PRIx64 ")\n",
 		h->image_base, h->region_end, h->copy_tables, h->copy_tables_end);
 	fprintf(f, "payload:\n  %-14s %10u  at 0x%" PRIx64 "\n", BP_MEMBER, h->size,
 		(uint64_t)((const uint8_t *)h - im->bytes));
 	const struct bp_member *m = im->pl.members;
 	for (uint32_t i = 0; i < h->members_count; i++) {
-		fprintf(f, "  %-14.32s %10" PRIu64 "  at 0x%" PRIx64 "  sha256 ", m[i].name, m[i].size, m[i].offset);
+		fputs("  ", f);
+		put_name(f, m[i].name, sizeof(m[i].name), 14);
+		fprintf(f, " %10" PRIu64 "  at 0x%" PRIx64 "  sha256 ", m[i].size, m[i].offset);
 		put_sum(f, m[i].sha256);
 		fputc('\n', f);
 	}

@@ -149,7 +149,8 @@ static void text_node(FILE *f, const struct plan *p, const struct plan_node *n)
 	free(rows);
 
 	for (size_t i = 0; i < n->n_devices; i++) {
-		fprintf(f, "  device %s", n->devices[i]);
+		fputs("  device ", f);
+		fput_escaped(f, n->devices[i]); /* the board's names: untrusted */
 		const char *sep = ": irq ";
 		for (size_t j = 0; j < n->n_irqs; j++)
 			if (n->irqs[j].device == n->devices[i]) {
@@ -160,7 +161,7 @@ static void text_node(FILE *f, const struct plan *p, const struct plan_node *n)
 		fputc('\n', f);
 	}
 	if (p->console)
-		fprintf(f, "  console %s (shared, output only)\n", p->console);
+		fputs("  console ", f), fput_escaped(f, p->console), fputs(" (shared, output only)\n", f);
 	for (size_t i = 0; i < n->n_sgis; i++) {
 		const struct plan_sgi *g = &n->sgis[i];
 		if (g->from == n->id)
@@ -176,7 +177,9 @@ void report_text(FILE *f, const struct plan *p)
 	const struct platform *pf = p->pf;
 	char s[32];
 
-	fprintf(f, "plan '%s' on %s (%s)\n", p->name, board_file(p), pf->model ? pf->model : "no model");
+	fprintf(f, "plan '%s' on ", p->name); /* a checked name; the rest escaped */
+	fput_escaped(f, board_file(p));
+	fputs(" (", f), fput_escaped(f, pf->model ? pf->model : "no model"), fputs(")\n", f);
 	for (size_t i = 0; i < pf->n_ram; i++)
 		fprintf(f, "  ram     0x%016" PRIx64 "  0x%016" PRIx64 "  %10s\n", pf->ram[i].base,
 			range_end(pf->ram[i]), fmt_size(s, pf->ram[i].size));

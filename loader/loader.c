@@ -108,7 +108,9 @@ static void put_dec(uint64_t v)
 }
 
 /* A printf for the log: %s a string, %x a uint64_t in hex (0x...), %u a
- * uint64_t in decimal, %n a NUL-padded name of up to 32 bytes. */
+ * uint64_t in decimal, %n a NUL-padded name of up to 32 bytes from the
+ * image (someone else's bytes: anything but printable ASCII as \xNN, so
+ * no name can move the terminal's cursor or fake a line). */
 static void vsay(const char *fmt, va_list ap)
 {
 	for (; *fmt; fmt++) {
@@ -128,8 +130,15 @@ static void vsay(const char *fmt, va_list ap)
 			break;
 		case 'n': {
 			const char *s = va_arg(ap, const char *);
-			for (int i = 0; i < 32 && s[i]; i++)
-				put(s[i]);
+			for (int i = 0; i < 32 && s[i]; i++) {
+				unsigned char c = (unsigned char)s[i];
+				if (c >= 0x20 && c < 0x7f) {
+					put((char)c);
+				} else {
+					put('\\'), put('x');
+					put("0123456789abcdef"[c >> 4]), put("0123456789abcdef"[c & 15]);
+				}
+			}
 			break;
 		}
 		default:
