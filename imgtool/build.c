@@ -477,7 +477,10 @@ int build_check_inputs(const struct plan *p, const char *outdir, struct diags *d
 		const struct plan_node *n = &p->nodes[i];
 		const struct mf_artifact *arts[] = {&n->mf->kernel, &n->mf->rootserver};
 		for (enum what w = KERNEL; w <= ROOTSERVER; w++) {
-			if (arts[w]->kind == MF_ART_FILE) {
+			if (arts[w]->kind == MF_ART_NONE) {
+				diag_error(d, &n->loc, NULL, "node %u has no %s: give it '%s:' with a file or a build "
+					   "section", n->id, what_name[w], what_name[w]);
+			} else if (arts[w]->kind == MF_ART_FILE) {
 				file_ok(d, n, w, arts[w]);
 			} else if (arts[w]->kind == MF_ART_BUILD && build_ok(d, n, w, arts[w], real) && out_bad) {
 				cmake_unsafe_error(d, &arts[w]->loc, n->id, "the output folder", out, out_bad,

@@ -342,6 +342,10 @@ static int check_user(struct packer *pk, struct node_pack *np)
 	}
 	np->ui_vmin = align_down(u->segs[0].vaddr, PAGE);
 	np->ui_vmax = align_up(end, PAGE);
+	if (np->ui_vmax > PACK_USER_TOP || end < u->segs[0].vaddr)
+		return input_error(pk->d, u->path, what, "linked at [0x%" PRIx64 ", 0x%" PRIx64 "): a root task runs in "
+				 "the lower half, below 0x%llx (seL4_UserTop of an EL1 kernel); relink it lower", np->ui_vmin,
+				 end, (unsigned long long)PACK_USER_TOP);
 	if (u->entry < np->ui_vmin || u->entry >= np->ui_vmax)
 		return input_error(pk->d, u->path, what, "its entry point 0x%" PRIx64 " is outside its image", u->entry);
 	return 0;

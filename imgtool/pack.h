@@ -23,6 +23,9 @@
 #define PACK_ELF "elfloader.elf"
 #define PACK_BIN "elfloader.bin"
 #define PACK_CPIO "payload.cpio"
+/* A root task's image ends at or below this virtual address: seL4_UserTop
+ * of an EL1 AArch64 kernel (48-bit user half), page aligned down. */
+#define PACK_USER_TOP 0x00007ffffffff000ull
 
 /* What one node runs; in[i] belongs to p->nodes[i]. */
 struct node_inputs {
