@@ -124,9 +124,12 @@ static void parse_pools(struct jctx *c, const json_t *arr)
 		json_t *name = field(c, x, "name", JSON_STRING, true, what);
 		json_t *base = json_object_get(x, "base"), *size = json_object_get(x, "size");
 		json_t *nodes = field(c, x, "nodes", JSON_ARRAY, false, what);
+		json_t *keep = json_object_get(x, "keep"); /* optional; only the loader acts on it */
+		if (keep && !json_is_boolean(keep))
+			jerr(c, "plan-json", "%s.keep: expected true or false", what);
 		if (!name)
 			continue;
-		struct plan_pool pp = {.name = own(c, json_string_value(name)), .loc = c->loc};
+		struct plan_pool pp = {.name = own(c, json_string_value(name)), .keep = json_is_true(keep), .loc = c->loc};
 		char w[96];
 		snprintf(w, sizeof(w), "%s.base", what);
 		if (!base || !size) {

@@ -360,6 +360,11 @@ static void inspect_print(FILE *f, const struct image *im)
 		h->console);
 	fprintf(f, "loader region [0x%" PRIx64 ", 0x%" PRIx64 "), copy-phase tables [0x%" PRIx64 ", 0x%" PRIx64 ")\n",
 		h->image_base, h->region_end, h->copy_tables, h->copy_tables_end);
+	for (uint32_t i = 0; i < h->pools_count; i++) {
+		const struct bp_pool *p = &im->pl.pools[i];
+		fprintf(f, "pool '%.32s' [0x%" PRIx64 ", 0x%" PRIx64 ") %s: zeroed before any kernel runs\n", p->name,
+			p->base, p->base + p->size, fmt_size(s, p->size));
+	}
 	fprintf(f, "payload:\n  %-14s %10u  at 0x%" PRIx64 "\n", BP_MEMBER, h->size,
 		(uint64_t)((const uint8_t *)h - im->bytes));
 	const struct bp_member *m = im->pl.members;
@@ -493,7 +498,17 @@ static void inspect_json(FILE *f, const struct image *im, bool verified)
 	json_maps(f, &im->pl, h->copy_maps_first[0], h->copy_maps_count[0]);
 	fputs(", \"el2\": ", f);
 	json_maps(f, &im->pl, h->copy_maps_first[1], h->copy_maps_count[1]);
-	fputs("},\n \"members\": [", f);
+	fputs("},\n \"pools\": [", f);
+	for (uint32_t i = 0; i < h->pools_count; i++) {
+		const struct bp_pool *p = &im->pl.pools[i];
+		fputs(i ? ", {\"name\": " : "{\"name\": ", f);
+		json_name(f, p->name, sizeof(p->name));
+		fputs(", ", f);
+		json_hex(f, "base", p->base, true);
+		json_hex(f, "size", p->size, false);
+		fputc('}', f);
+	}
+	fputs("],\n \"members\": [", f);
 	for (uint32_t i = 0; i < h->members_count; i++) {
 		const struct bp_member *m = &im->pl.members[i];
 		fprintf(f, "%s{\"name\": ", i ? ",\n  " : "\n  ");

@@ -225,6 +225,22 @@ static void get_u64(struct ctx *c, yaml_node_t *n, const char *label, struct mf_
 	*out = (struct mf_u64){.v = v, .set = true, .loc = loc_of(c, n)};
 }
 
+static void get_bool(struct ctx *c, yaml_node_t *n, const char *label, struct mf_bool *out)
+{
+	static const char *const words[2][3] = {{"false", "False", "FALSE"}, {"true", "True", "TRUE"}};
+	char buf[48];
+
+	if (!check_scalar(c, n, label, "true or false"))
+		return;
+	for (int v = 0; v < 2; v++)
+		for (int i = 0; i < 3; i++)
+			if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !strcmp(text(n), words[v][i])) {
+				*out = (struct mf_bool){.v = v, .set = true, .loc = loc_of(c, n)};
+				return;
+			}
+	err(c, n, "type", "%s must be true or false, not '%s'", label, show(buf, text(n)));
+}
+
 static void get_str(struct ctx *c, yaml_node_t *n, const char *label, struct mf_str *out)
 {
 	if (!check_scalar(c, n, label, "a string"))
@@ -475,11 +491,11 @@ static void walk_loader(struct ctx *c, yaml_node_t *n)
 
 static void walk_pool(struct ctx *c, yaml_node_t *n)
 {
-	enum { S_NAME, S_SIZE, S_BASE, S_NODES };
-	static const char *const keys[] = {"name", "size", "base", "nodes", NULL};
+	enum { S_NAME, S_SIZE, S_BASE, S_NODES, S_KEEP };
+	static const char *const keys[] = {"name", "size", "base", "nodes", "keep", NULL};
 	struct mf_pool *p = VEC_PUSH(c->m->pools, c->m->n_pools);
 	yaml_node_t *name = peek(c, n, "name");
-	struct slot s[4];
+	struct slot s[5];
 	char what[80], buf[48];
 
 	p->loc = loc_of(c, n);
@@ -501,6 +517,8 @@ static void walk_pool(struct ctx *c, yaml_node_t *n)
 			err(c, s[S_NODES].val, "pool-no-nodes", "%s has no member nodes: list at least one in 'nodes'",
 			    what);
 	}
+	if (s[S_KEEP].val)
+		get_bool(c, s[S_KEEP].val, "'keep'", &p->keep);
 }
 
 static void walk_options(struct ctx *c, yaml_node_t *n, struct mf_artifact *a)

@@ -30,6 +30,13 @@ struct mf_str {
 	struct mk_loc loc;
 };
 
+/* `true` or `false` (YAML 1.2's core spellings: also True, TRUE, ...). */
+struct mf_bool {
+	bool v;
+	bool set;
+	struct mk_loc loc;
+};
+
 /* An explicit region: `{base: 0x40000000, size: 256M}`. */
 struct mf_region {
 	struct mf_u64 base, size;
@@ -73,6 +80,7 @@ struct mf_node {
 struct mf_pool {
 	struct mf_str name;
 	struct mf_u64 base, size; /* base optional */
+	struct mf_bool keep;      /* optional: the loader leaves its contents (default: zeroed) */
 	struct mf_u64 *nodes;
 	size_t n_nodes;
 	struct mk_loc loc;

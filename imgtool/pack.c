@@ -650,7 +650,9 @@ static void add_map(struct packer *pk, uint64_t va, uint64_t pa, uint64_t size, 
 }
 
 /* The copy phase's identity map, once per regime: the loader's region
- * (code), every node's first RAM region (data), the console (device). */
+ * (code), every node's first RAM region and the 2 MiB blocks around every
+ * pool it zeroes (data), the console (device). Loader and node RAM are
+ * whole blocks and pools lie outside them, so no pool's block is theirs. */
 static void copy_maps(struct packer *pk, bool el2, uint32_t *first, uint32_t *count)
 {
 	const struct plan *p = pk->p;
@@ -658,6 +660,11 @@ static void copy_maps(struct packer *pk, bool el2, uint32_t *first, uint32_t *co
 	add_map(pk, p->loader.base, p->loader.base, p->loader.size, attr(ATTR_CODE, el2), 0);
 	for (size_t i = 0; i < p->n_nodes; i++)
 		add_map(pk, pk->np[i].mem.base, pk->np[i].mem.base, pk->np[i].mem.size, attr(ATTR_DATA, el2), 0);
+	for (size_t i = 0; i < p->n_pools; i++) {
+		uint64_t lo = align_down(p->pools[i].r.base, BLOCK), hi = align_up(range_end(p->pools[i].r), BLOCK);
+		if (!p->pools[i].keep)
+			add_map(pk, lo, lo, hi - lo, attr(ATTR_DATA, el2), 0);
+	}
 	if (pk->console)
 		add_map(pk, align_down(pk->console, BLOCK), align_down(pk->console, BLOCK), BLOCK,
 			attr(ATTR_DEVICE, el2), 0);
@@ -738,10 +745,9 @@ static void board_facts(const struct plan *p, struct bp_header *h)
 {
 	const struct platform *pf = p->pf;
 	h->cpus = (uint32_t)pf->n_cpus;
-	if (pf->n_ram) {
+	if (pf->n_ram) { /* the banks are sorted and apart */
 		h->ram_base = pf->ram[0].base;
-		for (size_t i = 0; i < pf->n_ram; i++)
-			h->ram_size += pf->ram[i].size;
+		h->ram_size = range_end(pf->ram[pf->n_ram - 1]) - h->ram_base;
 	}
 	if (pf->fdt && fdt_node_check_compatible(pf->fdt, 0, "linux,dummy-virt") == 0) {
 		copy_name(h->machine, sizeof(h->machine), "virt");
@@ -756,6 +762,22 @@ static void board_facts(const struct plan *p, struct bp_header *h)
 	if (compat && strchr(compat, ','))
 		compat = strchr(compat, ',') + 1;
 	copy_name(h->cpu, sizeof(h->cpu), compat ? compat : "cortex-a53");
+}
+
+/* The pools the loader zeroes: every one the manifest does not keep. */
+static struct bp_pool *zero_pools(const struct plan *p, uint32_t *count)
+{
+	struct bp_pool *v = xcalloc(p->n_pools ? p->n_pools : 1, sizeof(*v));
+	*count = 0;
+	for (size_t i = 0; i < p->n_pools; i++) {
+		if (p->pools[i].keep)
+			continue;
+		v[*count].base = p->pools[i].r.base;
+		v[*count].size = p->pools[i].r.size;
+		copy_name(v[*count].name, sizeof(v[*count].name), p->pools[i].name);
+		(*count)++;
+	}
+	return v;
 }
 
 static void fill_node(struct packer *pk, size_t i, struct bp_node *bn)
@@ -962,6 +984,8 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	size_t nn = p->n_nodes;
 	struct bp_header h = {0};
 	struct bp_node *nodes = xcalloc(nn ? nn : 1, sizeof(*nodes));
+	uint32_t n_pools;
+	struct bp_pool *pools = zero_pools(p, &n_pools);
 	int ret = -1;
 
 	/* Nodes in boot order, with their ops and maps. */
@@ -977,6 +1001,7 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	h.nodes_off = off, h.nodes_count = (uint32_t)nn, off += h.nodes_count * sizeof(struct bp_node);
 	h.ops_off = off, h.ops_count = (uint32_t)pk->n_ops, off += h.ops_count * sizeof(struct bp_op);
 	h.maps_off = off, h.maps_count = (uint32_t)pk->n_maps, off += h.maps_count * sizeof(struct bp_map);
+	h.pools_off = off, h.pools_count = n_pools, off += h.pools_count * sizeof(struct bp_pool);
 	h.size = off;
 
 	struct img img = {0};
@@ -1047,6 +1072,7 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	memcpy(plan + h.nodes_off, nodes, h.nodes_count * sizeof(*nodes));
 	memcpy(plan + h.ops_off, pk->ops, h.ops_count * sizeof(*pk->ops));
 	memcpy(plan + h.maps_off, pk->maps, h.maps_count * sizeof(*pk->maps));
+	memcpy(plan + h.pools_off, pools, h.pools_count * sizeof(*pools));
 	bp_plan_sum((const struct bp_header *)plan, ((struct bp_header *)plan)->sha256);
 	if (self_check(pk, &img) < 0)
 		goto out;
@@ -1059,6 +1085,7 @@ out:
 	img_free(&img);
 	free(mem);
 	free(nodes);
+	free(pools);
 	return ret;
 }
 

@@ -467,6 +467,7 @@ static void plan_pools_declare(struct planner *pl)
 		const struct mf_pool *mp = &m->pools[i];
 		struct plan_pool *pp = &p->pools[i];
 		pp->name = mp->name.s ? mp->name.s : "";
+		pp->keep = mp->keep.v;
 		pp->loc = mp->loc;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(p->pools[j].name, pp->name))

@@ -39,6 +39,7 @@ struct plan_pool {
 	struct mk_range r;
 	unsigned *nodes; /* ids, ascending */
 	size_t n_nodes;
+	bool keep; /* the loader leaves its contents; else it zeroes it before any kernel runs */
 	struct mk_loc loc;
 };
 

@@ -143,7 +143,7 @@ static void text_node(FILE *f, const struct plan *p, const struct plan_node *n)
 				fprintf(f, "%s%u", j ? ", " : " ", r->pool->nodes[j]);
 				member |= r->pool->nodes[j] == n->id;
 			}
-			fprintf(f, "%s)\n", member ? "" : "; reserved here");
+			fprintf(f, "%s%s)\n", member ? "" : "; reserved here", r->pool->keep ? "; kept across boots" : "");
 		}
 	}
 	free(rows);
@@ -272,7 +272,7 @@ void report_json(FILE *f, const struct plan *p)
 			pp->r.size);
 		for (size_t j = 0; j < pp->n_nodes; j++)
 			fprintf(f, "%s%u", j ? ", " : "", pp->nodes[j]);
-		fputs("]}", f);
+		fprintf(f, "], \"keep\": %s}", pp->keep ? "true" : "false");
 	}
 	fputs(p->n_pools ? "\n  ],\n  \"channels\": " : "],\n  \"channels\": ", f);
 	json_sgis(f, p->channels, p->n_channels);

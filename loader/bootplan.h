@@ -10,8 +10,8 @@
  *                           Kernel.N.elf, capdl.N.img, kernel.N.dtb per node
  *   [image_size, region_end) scratch the loader's page tables go in
  *
- * The plan is one header, then four arrays (members, nodes, ops, maps) at
- * the offsets the header names. Every field is little-endian, naturally
+ * The plan is one header, then five arrays (members, nodes, ops, maps,
+ * pools) at the offsets the header names. Every field is little-endian, naturally
  * aligned and fixed-width; there are no pointers, only physical addresses
  * and offsets, so the same bytes mean the same on the host and the board.
  * The hash covers the whole plan except the hash itself; each member's hash
@@ -21,7 +21,7 @@
 #define MKIMG_BOOTPLAN_H
 
 #define BP_MAGIC 0x4e414c50544f4f42 /* "BOOTPLAN" read as a little-endian u64 */
-#define BP_VERSION 1
+#define BP_VERSION 2 /* 2: the pools the loader zeroes */
 #define BP_MEMBER "bootplan" /* the plan's name in the payload; its data lands 8-aligned */
 #define BP_PLAN_OFFSET 120  /* its data, from the payload's start: the CPIO header (110) and name, 4-aligned */
 
@@ -101,10 +101,12 @@ struct bp_header {
 	uint32_t nodes_off, nodes_count; /* in boot order, the loader's own node last */
 	uint32_t ops_off, ops_count;
 	uint32_t maps_off, maps_count;
+	uint32_t pools_off, pools_count; /* the shared pools to zero before any kernel runs */
 	uint32_t copy_maps_first[2]; /* the copy phase's maps: [0] when the loader */
 	uint32_t copy_maps_count[2]; /* runs at EL1, [1] at EL2 (AP[1] is RES1 there) */
-	/* Facts for the host tools (inspect, run); the loader ignores them. */
-	uint64_t ram_base, ram_size; /* the board's RAM, lowest to highest address */
+	/* Facts for the host tools (inspect, run); the loader reads only the
+	 * RAM, which every pool must lie in. */
+	uint64_t ram_base, ram_size; /* the board's RAM spans [ram_base, ram_base + ram_size), gaps included */
 	uint32_t cpus;               /* cpus on the board */
 	uint32_t flags;              /* BP_FLAG_* */
 	char name[32];               /* the plan's name, NUL padded */
@@ -157,6 +159,14 @@ struct bp_op {
 	uint64_t size;
 };
 
+/* A shared pool the loader zeroes (its manifest entry has no `keep: true`):
+ * page aligned, in the board's RAM, apart from every node's RAM and the
+ * loader's region. The copy phase maps it (the 2 MiB blocks around it). */
+struct bp_pool {
+	uint64_t base, size;
+	char name[32]; /* the manifest's name, NUL padded */
+};
+
 /* Map [va, va + size) to [pa, pa + size) with 2 MiB block descriptors. */
 struct bp_map {
 	uint64_t va, pa, size;
@@ -187,6 +197,7 @@ _Static_assert(sizeof(struct bp_header) % 8 == 0, "struct bp_header size");
 _Static_assert(sizeof(struct bp_member) % 8 == 0, "struct bp_member size");
 _Static_assert(sizeof(struct bp_op) % 8 == 0, "struct bp_op size");
 _Static_assert(sizeof(struct bp_map) % 8 == 0, "struct bp_map size");
+_Static_assert(sizeof(struct bp_pool) % 8 == 0, "struct bp_pool size");
 #endif
 
 #endif

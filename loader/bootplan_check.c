@@ -113,14 +113,15 @@ int bp_arrays(struct bp_plan *pl, bp_fail_fn fail, void *ctx)
 	const struct {
 		uint32_t off, count, elem;
 		const char *what;
-	} a[4] = {
+	} a[5] = {
 		{h->members_off, h->members_count, sizeof(*pl->members), "members"},
 		{h->nodes_off, h->nodes_count, sizeof(*pl->nodes), "nodes"},
 		{h->ops_off, h->ops_count, sizeof(*pl->ops), "ops"},
 		{h->maps_off, h->maps_count, sizeof(*pl->maps), "maps"},
+		{h->pools_off, h->pools_count, sizeof(*pl->pools), "pools"},
 	};
-	const void *at[4];
-	for (int i = 0; i < 4; i++) {
+	const void *at[5];
+	for (int i = 0; i < 5; i++) {
 		if (!(at[i] = plan_array(c, h, a[i].off, a[i].count, a[i].elem, a[i].what)))
 			return -1;
 		/* Each array has bytes of its own: one record read as two kinds
@@ -131,7 +132,7 @@ int bp_arrays(struct bp_plan *pl, bp_fail_fn fail, void *ctx)
 			if (a[j].count && overlap(a[i].off, size, a[j].off, a[j].off + (uint64_t)a[j].count * a[j].elem))
 				return bad(c, "boot plan: its %s overlap its %s", a[j].what, a[i].what);
 	}
-	pl->members = at[0], pl->nodes = at[1], pl->ops = at[2], pl->maps = at[3];
+	pl->members = at[0], pl->nodes = at[1], pl->ops = at[2], pl->maps = at[3], pl->pools = at[4];
 	return 0;
 }
 
@@ -256,6 +257,28 @@ static int check_node(const struct chk *c, const struct bp_plan *pl, const struc
 	return check_start(c, pl, env, index);
 }
 
+/* A pool the loader zeroes: whole pages inside the board's RAM, and no
+ * byte of any node's RAM or of the loader's region (node RAM is checked
+ * not to wrap before this runs). */
+static int check_pool(const struct chk *c, const struct bp_plan *pl, const struct bp_pool *p)
+{
+	const struct bp_header *h = pl->h;
+	if ((p->base | p->size) % BP_PAGE || !p->size || p->base > UINT64_MAX - p->size)
+		return bad(c, "boot plan: pool '%n' [%x, %x) is not whole pages", p->name, p->base, p->base + p->size);
+	if (h->ram_size > UINT64_MAX - h->ram_base || !inside(p->base, p->size, h->ram_base, h->ram_base + h->ram_size))
+		return bad(c, "boot plan: pool '%n' [%x, %x) is not inside the board's RAM [%x, %x)", p->name, p->base,
+			   p->base + p->size, h->ram_base, h->ram_base + h->ram_size);
+	if (overlap(p->base, p->size, h->image_base, h->region_end))
+		return bad(c, "boot plan: pool '%n' [%x, %x) overlaps the loader", p->name, p->base, p->base + p->size);
+	for (uint32_t i = 0; i < h->nodes_count; i++) {
+		const struct bp_node *n = &pl->nodes[i];
+		if (overlap(p->base, p->size, n->ram_base, n->ram_end))
+			return bad(c, "boot plan: pool '%n' [%x, %x) overlaps node %u's RAM", p->name, p->base,
+				   p->base + p->size, (uint64_t)n->id);
+	}
+	return 0;
+}
+
 /* The image as loaded: where, how big, on which cpu. */
 static int check_image(const struct chk *c, const struct bp_plan *pl, const struct bp_env *env)
 {
@@ -294,5 +317,8 @@ int bp_check(struct bp_plan *pl, const struct bp_env *env, bp_fail_fn fail, void
 			return bad(&c, "boot plan: node %u's page-table area overlaps another", (uint64_t)pl->nodes[i].id);
 		tables = pl->nodes[i].tables_end;
 	}
+	for (uint32_t i = 0; i < h->pools_count; i++)
+		if (check_pool(&c, pl, &pl->pools[i]))
+			return -1;
 	return 0;
 }

@@ -20,7 +20,9 @@
  *                disjoint and clear of the loader, and each node's writes,
  *                maps, DTB, root task and spin-table release address lie
  *                in its own RAM (maps: or in the loader's region) or, for
- *                the release address, in no one's.
+ *                the release address, in no one's; every pool to zero is
+ *                whole pages of the board's RAM, no node's and not the
+ *                loader's.
  */
 #ifndef MKIMG_BOOTPLAN_CHECK_H
 #define MKIMG_BOOTPLAN_CHECK_H
@@ -49,6 +51,7 @@ struct bp_plan {
 	const struct bp_node *nodes;
 	const struct bp_op *ops;
 	const struct bp_map *maps;
+	const struct bp_pool *pools;
 };
 
 typedef void (*bp_fail_fn)(void *ctx, const char *fmt, va_list ap);
@@ -62,7 +65,7 @@ int bp_find(const void *payload, const struct bp_env *env, struct bp_plan *pl, b
 /* SHA-256 of bytes [0, 32) and [64, h->size) of the plan: all of it but
  * the hash itself. */
 void bp_plan_sum(const struct bp_header *h, uint8_t out[SHA256_BYTES]);
-/* The plan's four arrays, checked to lie inside it (bp_find must have
+/* The plan's five arrays, checked to lie inside it (bp_find must have
  * passed); sets them. Returns 0 or -1. bp_check() starts with this. */
 int bp_arrays(struct bp_plan *pl, bp_fail_fn fail, void *ctx);
 /* Everything else about pl->h (bp_find must have passed); sets the arrays.

@@ -11,9 +11,11 @@
  *      (bootplan_check.c, which the host runs too; MMU off);
  *   2. build the copy phase's tables and turn the MMU and caches on;
  *   3. check every member's SHA-256; refuse to boot on any mismatch;
- *   4. per node: copy and zero (the ops), build its tables, clean them all
+ *   4. zero every shared pool the plan lists (all but those the manifest
+ *      keeps), so no node reads what a previous boot left there;
+ *   5. per node: copy and zero (the ops), build its tables, clean them all
  *      to the point of coherency;
- *   5. print the log, turn the MMU off, start the other cpus in boot order
+ *   6. print the log, turn the MMU off, start the other cpus in boot order
  *      and enter the last node (ours) on this cpu.
  */
 #include "bootplan_check.h"
@@ -361,6 +363,20 @@ static void verify_members(const struct bp_plan *pl)
 		fp_restore(current_el, traps);
 }
 
+/* Each pool the plan lists, zeroed through the copy phase's cacheable map
+ * and cleaned to the point of coherency: its nodes map it uncached (seL4
+ * hands it to them as device memory), and nothing of a previous boot may
+ * reach them from there. */
+static void zero_pools(const struct bp_plan *pl)
+{
+	for (uint32_t i = 0; i < pl->h->pools_count; i++) {
+		const struct bp_pool *p = &pl->pools[i];
+		zero(p->base, p->size);
+		dcache_civac(p->base, p->base + p->size);
+		info("pool '%n' [%x, %x) zeroed", p->name, p->base, p->base + p->size);
+	}
+}
+
 /* Copy and zero what the node's ops say, build its tables, and clean it
  * all to the point of coherency: its cpu starts with the caches off, and
  * its kernel reads through another mapping. */
@@ -449,6 +465,7 @@ void loader_main(uint64_t el)
 	verify_members(&pl);
 	info("boot plan '%n' at EL%u: %u node%s, %u payload members, SHA-256 verified", h->name, el,
 	     (uint64_t)h->nodes_count, h->nodes_count == 1 ? "" : "s", (uint64_t)h->members_count);
+	zero_pools(&pl);
 	for (uint32_t i = 0; i < h->nodes_count; i++)
 		load_node(&pl, &pl.nodes[i]);
 	for (uint32_t i = 0; i < h->nodes_count; i++)

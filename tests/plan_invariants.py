@@ -66,6 +66,8 @@ for n in nodes:
     check(n["irqs"] == sorted(n["irqs"], key=lambda q: (q["irq"], q["device"])), f"node {n['id']} irqs unsorted")
     check(n["devices"] == sorted(n["devices"]), f"node {n['id']} devices unsorted")
 
+for p in plan["shared_pools"]:
+    check(isinstance(p.get("keep"), bool), f"pool {p['name']} says neither \"keep\": true nor false")
 for name, p in pools.items():
     check(any(a <= p[0] and p[1] <= b for a, b in ram), f"pool {name} outside RAM")
     check(not overlap(p, loader), f"pool {name} overlaps the loader")

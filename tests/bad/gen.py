@@ -26,6 +26,7 @@ EM_AARCH64, EM_X86_64, EM_RISCV = 183, 62, 243
 ET_REL, ET_EXEC, ET_DYN = 1, 2, 3
 WINDOW = 0xFFFFFF8000000000  # the demo kernel's link: virtual = WINDOW + physical
 NODE0, NODE1 = 0x40000000, 0x50000000  # the nodes' RAM in good.yaml, 256 MiB each
+POOL = 0x60000000  # good.yaml's shared pool 'buf', which the loader zeroes
 USER = 0x400000  # the root task's link address
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -211,12 +212,14 @@ def dtb_cases(blob):
 
 # Offsets in the boot plan (loader/bootplan.h).
 H_MAGIC, H_VERSION, H_SIZE, H_SHA = 0, 8, 12, 32
-H_MEMBERS_OFF, H_MEMBERS_COUNT, H_NODES_OFF, H_OPS_OFF, H_MAPS_OFF = 160, 164, 168, 176, 184
+H_IMAGE_BASE = 64
+H_MEMBERS_OFF, H_MEMBERS_COUNT, H_NODES_OFF, H_OPS_OFF, H_MAPS_OFF, H_POOLS_OFF = 160, 164, 168, 176, 184, 192
 N_BYTES, N_START, N_EL, N_RELEASE, N_RAM_END, N_REGS, N_TTBR0, N_TABLES_END = 216, 8, 12, 24, 40, 72, 120, 136
 N_OPS_FIRST, N_OPS_COUNT, N_MAPS_FIRST = 200, 204, 208
 OP_BYTES, OP_MEMBER, OP_DST = 32, 4, 16
 MAP_BYTES, MAP_PA, MAP_SIZE = 40, 8, 16
 MEMBER_BYTES, MEMBER_OFFSET = 80, 0
+POOL_BASE, POOL_SIZE = 0, 8  # the good image's one pool, 'buf' at POOL (2 MiB), is the first
 PLAN_OFFSET, LDR_SIZE = 120, 16
 
 
@@ -232,6 +235,9 @@ class Image:
 
     def u32(self, off):
         return struct.unpack_from("<I", self.b, self.plan + off)[0]
+
+    def image_base(self):
+        return struct.unpack_from("<Q", self.b, self.plan + H_IMAGE_BASE)[0]
 
     def node(self, index):
         return self.u32(H_NODES_OFF) + index * N_BYTES
@@ -264,6 +270,9 @@ def image_cases(elf_file, bin_file):
     def node_map(i, node, k):
         return i.u32(H_MAPS_OFF) + (i.u32(node + N_MAPS_FIRST) + k) * MAP_BYTES
 
+    def pool(i, field, fmt, value):
+        return i.set(i.u32(H_POOLS_OFF) + field, fmt, value)
+
     def member_data(i, index):
         return struct.unpack_from("<Q", i.b, i.plan + i.u32(H_MEMBERS_OFF) + index * MEMBER_BYTES + MEMBER_OFFSET)[0]
 
@@ -292,6 +301,7 @@ def image_cases(elf_file, bin_file):
         "maps-misaligned.elf": lambda: e().set(H_MAPS_OFF, "<I", e().u32(H_MAPS_OFF) + 4).rehash(),
         "members-in-header.elf": lambda: e().set(H_MEMBERS_OFF, "<I", 32).rehash(),
         "nodes-over-members.elf": lambda: e().set(H_NODES_OFF, "<I", e().u32(H_MEMBERS_OFF) + 8).rehash(),
+        "pools-over-maps.elf": lambda: e().set(H_POOLS_OFF, "<I", e().u32(H_MAPS_OFF)).rehash(),
         # damage the hashes find
         "plan-damaged.elf": lambda: flip(elf_file, e().plan + e().node(0) + 33),
         "member-damaged.elf": lambda: flip(elf_file, e().seg + member_data(e(), 3) + 0x1000),
@@ -302,6 +312,9 @@ def image_cases(elf_file, bin_file):
         "write-other-node.elf": lambda: (lambda i: i.set(node_op(i, n0(i), 0) + OP_DST, "<Q", NODE1).rehash())(e()),
         "map-other-node.elf": lambda: (lambda i: i.set(node_map(i, n0(i), 1) + MAP_PA, "<Q", NODE1).rehash())(e()),
         "dtb-other-node.elf": lambda: (lambda i: i.set(n0(i) + N_REGS + 4 * 8, "<Q", NODE1).rehash())(e()),
+        # a pool the loader would zero over a node's RAM or its own region
+        "pool-over-node.elf": lambda: pool(e(), POOL_BASE, "<Q", NODE1 + 0x1000).rehash(),
+        "pool-over-loader.elf": lambda: (lambda i: pool(i, POOL_BASE, "<Q", i.image_base() - 0x1000).rehash())(e()),
         "release-in-ram.elf": lambda: (lambda i: i.set(n1(i) + N_START, "<I", 2).set(n1(i) + N_RELEASE, "<Q", NODE0).rehash())(e()),
         # what the loader refuses: a plan it cannot obey
         "start-unknown.elf": lambda: (lambda i: i.set(n1(i) + N_START, "<I", 9).rehash())(e()),
@@ -310,6 +323,9 @@ def image_cases(elf_file, bin_file):
         "tables-outside.elf": lambda: (lambda i: i.set(n1(i) + N_TTBR0, "<Q", 0x1000).set(n1(i) + N_TABLES_END, "<Q", 0x3000).rehash())(e()),
         "op-bad-member.elf": lambda: (lambda i: i.set(node_op(i, n0(i), 0) + OP_MEMBER, "<I", 99).rehash())(e()),
         "ops-outside-list.elf": lambda: (lambda i: i.set(n0(i) + N_OPS_COUNT, "<I", 1000).rehash())(e()),
+        "pool-outside-ram.elf": lambda: pool(e(), POOL_BASE, "<Q", 0x1000).rehash(),
+        "pool-unaligned.elf": lambda: pool(e(), POOL_SIZE, "<Q", 0x1800).rehash(),
+        "pool-wraps.elf": lambda: pool(pool(e(), POOL_BASE, "<Q", (1 << 64) - 0x1000), POOL_SIZE, "<Q", 0x2000).rehash(),
         "node-map-unaligned.elf": lambda: (lambda i: i.set(i.u32(H_MAPS_OFF) + MAP_SIZE, "<Q", 0x201000).rehash())(e()),
     }
 
@@ -353,6 +369,7 @@ def generated(base):
 GOOD_YAML = """name: {name}
 platform: {{dts: board.dts}}
 console: /pl011@9000000
+shared_pools: [{{name: buf, base: 0x60000000, size: 2M, nodes: [0, 1]}}]
 nodes:
   - {{id: 0, cpus: [0], memory: [{{base: 0x40000000, size: 256M}}], kernel: {kernel0}, rootserver: {user0}}}
   - {{id: 1, cpus: [1], memory: [{{base: 0x50000000, size: 256M}}], kernel: k1.elf, rootserver: user.elf}}

@@ -8,7 +8,9 @@
  * A plan the checks accept is then read the way the loader obeys it, and
  * what the loader relies on is asserted independently: every write lies in
  * the writing node's RAM, every map in it or in the loader's region, node
- * RAM is disjoint, and every copy reads inside its member and the image. */
+ * RAM is disjoint, every copy reads inside its member and the image, and
+ * every pool the loader zeroes is whole pages of the board's RAM that no
+ * node owns and the loader does not live in. */
 #include "fuzz.h"
 
 #include "bootplan_check.h"
@@ -72,6 +74,16 @@ static void obey_node(const struct bp_plan *pl, uint32_t k, const uint8_t *img, 
 	(void)sum;
 }
 
+static void obey_pool(const struct bp_plan *pl, const struct bp_pool *p)
+{
+	const struct bp_header *h = pl->h;
+	expect(p->size && (p->base | p->size) % BP_PAGE == 0 && p->base <= UINT64_MAX - p->size);
+	expect(h->ram_base <= UINT64_MAX - h->ram_size && within(p->base, p->size, h->ram_base, h->ram_base + h->ram_size));
+	expect(apart(p->base, p->base + p->size, h->image_base, h->region_end));
+	for (uint32_t j = 0; j < h->nodes_count; j++)
+		expect(apart(p->base, p->base + p->size, pl->nodes[j].ram_base, pl->nodes[j].ram_end));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint64_t loader_size;
@@ -89,9 +101,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bp_plan_sum(h, h->sha256);
 		env.image_base = h->image_base;
 		env.mpidr = h->primary_mpidr;
-		if (bp_check(&pl, &env, ignore, NULL) == 0)
+		if (bp_check(&pl, &env, ignore, NULL) == 0) {
 			for (uint32_t k = 0; k < h->nodes_count; k++)
 				obey_node(&pl, k, img, size);
+			for (uint32_t k = 0; k < h->pools_count; k++)
+				obey_pool(&pl, &pl.pools[k]);
+		}
 	}
 	free(img);
 	return 0;

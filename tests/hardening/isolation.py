@@ -12,7 +12,9 @@ of itself):
   image:  in the boot plan (`mkimg inspect --format json`), for each node,
           every map of its page tables lies in its own RAM or the loader's
           region, every copy and zero lies in its own RAM, its DTB and root
-          task too, and its RAM is the plan's first region of the node.
+          task too, and its RAM is the plan's first region of the node;
+          the pools the loader zeroes are exactly the plan's pools without
+          "keep", each in no node's RAM and not in the loader's region.
 
 Exit 0 when every example passes; each violation is printed.
 """
@@ -147,6 +149,15 @@ def check_image(name, mkimg, out, plan):
                 fail("%s: node %d's %s %s is outside its RAM" % (name, nid, what, show(lo, hi)))
         if not n["maps"] or not n["ops"]:
             fail("%s: node %d has no maps or no ops: nothing was checked" % (name, nid))
+    zeroed = sorted(ranges(image.get("pools", [])))
+    want = sorted(ranges(p for p in plan.get("shared_pools", []) if not p["keep"]))
+    if zeroed != want:
+        fail("%s: the loader zeroes %s, the plan's pools to zero are %s" % (
+            name, [show(*r) for r in zeroed], [show(*r) for r in want]))
+    for lo, hi in zeroed:
+        for what, regions in (("node RAM", [r for rs in mem.values() for r in rs]), ("the loader's region", loader)):
+            if meets(lo, hi, regions):
+                fail("%s: the loader zeroes pool %s, which meets %s" % (name, show(lo, hi), what))
 
 
 def main():
@@ -162,7 +173,7 @@ def main():
         check_image(name, mkimg, out, plan)
         if len(errors) == before:
             print("ok: %s: %d nodes: trees show only their own RAM; the loader maps and writes only theirs"
-                  % (name, len(plan["nodes"])))
+                  " (and zeroes %d pools)" % (name, len(plan["nodes"]), sum(not p["keep"] for p in plan.get("shared_pools", []))))
     return 1 if errors else 0
 
 

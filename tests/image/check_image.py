@@ -8,7 +8,9 @@ payload.cpio). Checks:
     archive, byte for byte, right after the loader;
   - elfloader.elf has one PT_LOAD at the plan's loader base, entered there;
   - `CLI inspect` succeeds on the ELF and on the raw image and agrees with
-    the plan: name, boot order, each node's cpu, MPIDR, RAM and kernel base;
+    the plan: name, boot order, each node's cpu, MPIDR, RAM and kernel base,
+    and the pools the loader zeroes (every pool without "keep": true), as
+    text and as JSON;
   - the image minus its payload is at most 32 KiB.
 """
 import json
@@ -83,6 +85,20 @@ def check_inspect(text, plan):
             fail("inspect puts node %d's kernel elsewhere than 0x%x" % (n["id"], kbase))
 
 
+def check_pools(cli, image, text, plan):
+    want = [(p["name"], int(p["base"], 16), int(p["size"], 16)) for p in plan["shared_pools"] if not p["keep"]]
+    got = [(m.group(1), int(m.group(2), 16), int(m.group(3), 16) - int(m.group(2), 16))
+           for m in re.finditer(r"^pool '([^']*)' \[(0x[0-9a-f]+), (0x[0-9a-f]+)\) .*: zeroed before any kernel runs$",
+                                text, re.M)]
+    if got != want:
+        fail("inspect lists the pools to zero as %s, the plan says %s" % (got, want))
+    r = subprocess.run([cli, "inspect", "--format", "json", image], capture_output=True, text=True)
+    js = json.loads(r.stdout) if r.returncode == 0 else {}
+    got = [(p["name"], int(p["base"], 16), int(p["size"], 16)) for p in js.get("pools", [])]
+    if got != want:
+        fail("inspect --format json lists the pools to zero as %s, the plan says %s" % (got, want))
+
+
 def main():
     cli, out = sys.argv[1:3]
     plan = json.load(open(out + "/layout.json"))
@@ -105,7 +121,9 @@ def main():
         fail("image minus payload is %d bytes, more than 32 KiB" % overhead)
     check_elf(out + "/elfloader.elf", base)
     for image_path in (out + "/elfloader.elf", out + "/elfloader.bin"):
-        check_inspect(inspect(cli, image_path), plan)
+        text = inspect(cli, image_path)
+        check_inspect(text, plan)
+        check_pools(cli, image_path, text, plan)
 
     for e in errors:
         print("FAIL:", e)

@@ -55,9 +55,9 @@ def run(cmd, timeout, stop, partial=False):
 # The start of every line a booted image may print: the loader's, a demo
 # kernel's, an example root task's, and the host's own (`mkimg run` echoes
 # the QEMU command; QEMU and mkimg name themselves in their messages).
-LINE_START = re.compile(r"LDR\|[A-Z]+: |node \d+: |(client|adder|ring): |mkimg: |\S*qemu-system-\S+[ :]")
+LINE_START = re.compile(r"LDR\|[A-Z]+: |node \d+: |(client|adder|ring|pools): |mkimg: |\S*qemu-system-\S+[ :]")
 # A line's own start found again later in it.
-SECOND_START = re.compile(r".(node \d+: |(client|adder|ring): |LDR\|)")
+SECOND_START = re.compile(r".(node \d+: |(client|adder|ring|pools): |LDR\|)")
 
 
 def mixed_line(l):

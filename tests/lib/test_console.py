@@ -26,12 +26,15 @@ K1 = ("node 1: ok EL1 mmu on ram [0x50000000, 0x60000000) dtb 0x50050000 user [0
       "entry 0x400000")
 ADDER = "adder: added 10 values for node 0"
 CLIENT = "client: sum(1..10) = 55 from node 1"
+POOL = "pools: node 1 'wiped' [0x601ff000, 0x60301000) zero"
 
 
 class Interleaved(unittest.TestCase):
     def test_clean_boots(self):
         for lines in ([ECHO] + LOADER + [K0, K1, ADDER, CLIENT],
                       [ECHO] + LOADER + [K1, K0, "ring: 4 nodes, 3 laps, token 12", ""],
+                      ["LDR|INFO: pool 'wiped' [0x601ff000, 0x60301000) zeroed", K0, K1, POOL,
+                       "pools: node 0 'log' [0x60400000, 0x60410000) 0xa5a5a5a5a5a5a5a5 at +0x0"],
                       [ECHO, "LDR|ERROR: member 'Kernel.1.elf': SHA-256 does not match the plan"],
                       ["qemu-system-aarch64: failed to find romfile \"efi-virtio.rom\""],
                       ["mkimg: run: QEMU stopped after 10 s (--timeout)"],
@@ -58,6 +61,7 @@ class Interleaved(unittest.TestCase):
                   K0[:cut] + "n" + K0[cut:],        # one stray character inside
                   "n" + K0,                         # one at the start
                   ADDER[:3] + CLIENT + ADDER[3:],
+                  POOL[:4] + K0 + POOL[4:],
                   "LDR|INFO: entering the kernelsnode 0: ok"):
             self.assertIsNotNone(console.mixed_line(l), l)
         # a stray hex digit inside a number: its own line looks whole, the

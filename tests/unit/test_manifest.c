@@ -275,6 +275,35 @@ static void test_minimal(void **state)
 	assert_int_equal(d.n, 0);
 }
 
+/* A pool's `keep`: absent is false; true and false as YAML 1.2 spells them. */
+static void test_keep(void **state)
+{
+	static const char yaml[] = HEAD
+		"shared_pools:\n"
+		"  - {name: a, size: 4K, nodes: [0]}\n"
+		"  - {name: b, size: 4K, nodes: [0], keep: true}\n"
+		"  - {name: c, size: 4K, nodes: [0], keep: False}\n"
+		"  - {name: d, size: 4K, nodes: [0], keep: TRUE}\n"
+		"nodes: [{id: 0, memory: 1M}]\n";
+	struct manifest m;
+	struct diags d = {0};
+	(void)state;
+
+	if (parse(&m, &d, yaml))
+		dump(&d);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(m.n_pools, 4);
+	assert_false(m.pools[0].keep.set);
+	assert_false(m.pools[0].keep.v);
+	assert_true(m.pools[1].keep.set);
+	assert_true(m.pools[1].keep.v);
+	assert_loc(m.pools[1].keep.loc, &m, 5, 43);
+	assert_true(m.pools[2].keep.set);
+	assert_false(m.pools[2].keep.v);
+	assert_true(m.pools[3].keep.v);
+	manifest_free(&m);
+}
+
 static void test_aliases(void **state)
 {
 	static const char yaml[] = HEAD
@@ -351,7 +380,10 @@ static const struct bad bad_cases[] = {
 	 "unknown-key", 3, "unknown key 'nodez' in shared pool 'buf'; did you mean 'nodes'?", 1},
 	{HEAD "shared_pools: [{size: 1M, nodes: [0], xx: 1}]\nnodes: [{id: 0, memory: 1M}]\n",
 	 "unknown-key", 3,
-	 "unknown key 'xx' in shared pool; expected one of: name, size, base, nodes", 2},
+	 "unknown key 'xx' in shared pool; expected one of: name, size, base, nodes, keep", 2},
+	{HEAD "shared_pools: [{name: log, size: 4K, nodes: [0], kepe: true}]\nnodes: [{id: 0, "
+	      "memory: 1M}]\n",
+	 "unknown-key", 3, "unknown key 'kepe' in shared pool 'log'; did you mean 'keep'?", 1},
 	{HEAD "nodes: [{memory: 1M, ID: 3}]\n", "unknown-key", 3,
 	 "unknown key 'ID' in node; did you mean 'id'?", 2},
 	{HEAD "nodes: [{id: 0, memory: 1M}]\nchannels: [{from: 0, to: 0, irq: 1}]\n", "unknown-key",
@@ -441,6 +473,19 @@ static const struct bad bad_cases[] = {
 	 "'id' is not a valid number '0x': no digits after '0x'", 1},
 	{HEAD "nodes: [{id: 0, memory: 1M}]\nchannels: [{from: 0, to: 1, sgi: true}]\n", "number",
 	 4, "'sgi' is not a valid number 'true': not a number", 1},
+	/* booleans */
+	{HEAD "shared_pools: [{name: log, size: 4K, nodes: [0], keep: yes}]\nnodes: [{id: 0, "
+	      "memory: 1M}]\n",
+	 "type", 3, "'keep' must be true or false, not 'yes'", 1},
+	{HEAD "shared_pools: [{name: log, size: 4K, nodes: [0], keep: \"true\"}]\nnodes: [{id: 0, "
+	      "memory: 1M}]\n",
+	 "type", 3, "'keep' must be true or false, not 'true'", 1},
+	{HEAD "shared_pools: [{name: log, size: 4K, nodes: [0], keep: [true]}]\nnodes: [{id: 0, "
+	      "memory: 1M}]\n",
+	 "type", 3, "'keep' must be true or false", 1},
+	{HEAD "shared_pools: [{name: log, size: 4K, nodes: [0], keep: ~}]\nnodes: [{id: 0, "
+	      "memory: 1M}]\n",
+	 "type", 3, "'keep' has no value", 1},
 	/* platform */
 	{"name: t\nplatform:\n  dtb: a\n  dts: b\nnodes: [{id: 0, memory: 1M}]\n", "platform", 4,
 	 "platform has both 'dtb' and 'dts'; give only one", 1},
@@ -685,7 +730,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_u64_good),       cmocka_unit_test(test_u64_bad),
 		cmocka_unit_test(test_full),	       cmocka_unit_test(test_minimal),
-		cmocka_unit_test(test_aliases),	       cmocka_unit_test(test_bad_cases),
+		cmocka_unit_test(test_keep),	       cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_bad_cases),
 		cmocka_unit_test(test_billion_laughs), cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_many_items),     cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_keeps_going),    cmocka_unit_test(test_load_and_free),

@@ -98,7 +98,7 @@ static void size_only_first_fit(void **state)
 	(void)state;
 	struct fixture fx = {0};
 	assert_int_equal(plan_yaml(&fx, 2, HEAD "shared_pools:\n  - {name: b, size: 2M, nodes: [0, 1]}\n"
-					      "  - {name: a, size: 4K, nodes: [1]}\n"
+					      "  - {name: a, size: 4K, nodes: [1], keep: true}\n"
 					      "nodes:\n  - {id: 1, memory: 256M}\n  - {id: 0, memory: 128M}\n"),
 			 0);
 	struct plan *p = &fx.p;
@@ -115,6 +115,9 @@ static void size_only_first_fit(void **state)
 	assert_string_equal(p->pools[0].name, "a");
 	assert_int_equal(p->pools[1].r.base, 0x58000000);
 	assert_int_equal(p->pools[0].r.base, 0x58200000);
+	/* `keep` follows its pool; absent is false */
+	assert_true(p->pools[0].keep);
+	assert_false(p->pools[1].keep);
 	/* the loader at the top of RAM */
 	assert_int_equal(p->loader.base, 0xc0000000 - PLAN_LOADER_SIZE);
 	/* reserved = RAM - own memory - pools */
