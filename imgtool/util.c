@@ -352,16 +352,16 @@ static const struct input_kind_info {
 	bool stdin_ok;
 	bool forget;       /* not an input of the run's: not remembered */
 } input_kinds[] = {
-	[IN_MANIFEST] = {"manifest", 16u << 20, NULL, 0, false},
-	[IN_BOARD_DTB] = {"board device tree", 16u << 20, "\xd0\x0d\xfe\xed", 4, false},
-	[IN_BOARD_DTS] = {"board device tree", 16u << 20, NULL, 0, false},
-	[IN_NODE_DTB] = {"node device tree", 16u << 20, "\xd0\x0d\xfe\xed", 4, false},
-	[IN_KERNEL] = {"kernel", 256u << 20, "\x7f" "ELF", 4, false},
-	[IN_ROOT_TASK] = {"root task", 1u << 30, "\x7f" "ELF", 4, false},
-	[IN_LOADER] = {"loader", 16u << 20, "\x7f" "ELF", 4, false},
-	[IN_IMAGE] = {"image", 2ull << 30, NULL, 0, false},
-	[IN_PLAN_JSON] = {"plan", 16u << 20, NULL, 0, true},
-	[IN_DTC_OUTPUT] = {"compiled device tree", 16u << 20, NULL, 0, false, true},
+	[IN_MANIFEST] = {.what = "manifest", .limit = 16u << 20},
+	[IN_BOARD_DTB] = {.what = "board device tree", .limit = 16u << 20, .magic = "\xd0\x0d\xfe\xed", .magic_len = 4},
+	[IN_BOARD_DTS] = {.what = "board device tree", .limit = 16u << 20},
+	[IN_NODE_DTB] = {.what = "node device tree", .limit = 16u << 20, .magic = "\xd0\x0d\xfe\xed", .magic_len = 4},
+	[IN_KERNEL] = {.what = "kernel", .limit = 256u << 20, .magic = "\x7f" "ELF", .magic_len = 4},
+	[IN_ROOT_TASK] = {.what = "root task", .limit = 1u << 30, .magic = "\x7f" "ELF", .magic_len = 4},
+	[IN_LOADER] = {.what = "loader", .limit = 16u << 20, .magic = "\x7f" "ELF", .magic_len = 4},
+	[IN_IMAGE] = {.what = "image", .limit = 2ull << 30},
+	[IN_PLAN_JSON] = {.what = "plan", .limit = 16u << 20, .stdin_ok = true},
+	[IN_DTC_OUTPUT] = {.what = "compiled device tree", .limit = 16u << 20, .forget = true},
 };
 
 /* Every input of the run, for the outputs' check. */

@@ -30,7 +30,7 @@ shift $((OPTIND - 1))
 [ $# -ge 1 ] || { echo "usage: run.sh [-b BUILD] [-m MKIMG] SECONDS [HARNESS...]" >&2; exit 2; }
 seconds=$1
 shift
-harnesses=${*:-manifest platform elf inspect bootplan plan_json}
+harnesses=${*:-manifest platform elf inspect bootplan plan_json escape}
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
 # Absolute: the seeds below are made from other folders.
@@ -57,7 +57,11 @@ cmake --build "$build" >"$build/build.log" 2>&1 || { cat "$build/build.log"; exi
 # Seeds, made anew each run: what the repository has of each input.
 seeds=$build/seeds
 rm -rf "$seeds"
-for h in manifest platform elf inspect bootplan plan_json; do mkdir -p "$seeds/$h"; done
+for h in manifest platform elf inspect bootplan plan_json escape; do mkdir -p "$seeds/$h"; done
+# escape: names and paths, printable and hostile (ESC, C1 CSI, a bidi override, bad UTF-8)
+printf 'node 0: /pl011@9000000 caf\303\251' >"$seeds/escape/1"
+printf 'x\033[31mred\007\r\n' >"$seeds/escape/2"
+printf 'c1 \302\233 bidi \342\200\256 bad \300\257 \355\240\200 \364\220\200\200' >"$seeds/escape/3"
 n=0
 for f in "$root"/examples/*/*/partition.yaml "$root"/tests/image/manifests/*.yaml "$root"/tests/manifests/bad/*.yaml \
 	"$root"/tests/dts-split/manifests/*.yaml "$root"/tests/bad/manifest/*.yaml; do
