@@ -26,6 +26,7 @@ command, with a sentinel in place of every file the command would write
 
 UPDATE_ERR=1 writes each case's stderr as its .err (review every change).
 """
+import collections
 import hashlib
 import json
 import os
@@ -38,8 +39,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
 
-KINDS = ("manifest", "dts", "dtb", "kernel", "rootserver", "image", "plan-json")
-INPUT_EXT = {"manifest": ".yaml", "dts": ".dts", "plan-json": ".json"}
 SENTINEL = b"sentinel: a failed run must not replace this\n"
 OUTPUTS = ["layout.txt", "layout.json", "layout.svg", "elfloader.elf", "elfloader.bin", "payload.cpio",
            "node0/kernel.dtb", "node0/kernel.dts", "node0/kernel-overlay.dts",
@@ -47,6 +46,85 @@ OUTPUTS = ["layout.txt", "layout.json", "layout.svg", "elfloader.elf", "elfloade
 BOARD_YAML = "name: {name}\nplatform: {{{key}: {file}}}\nnodes:\n  - {{id: 0, memory: 2M}}\n"
 MIN_CASES = 60
 
+
+# ------------------------------------------------------------ the kinds
+#
+# A case is KIND/NAME.err and its files: every checked-in KIND/NAME.EXT (EXT
+# one of the kind's `exts`) and what gen.py makes for it (GENERATED[kind][NAME]:
+# a function giving the bytes of NAME + `gen_ext`). The harness writes them
+# into the case's folder; the kind's `stage(corpus, case, work)` adds the
+# files they need beside them and returns the commands to run there, each a
+# Run: its argv and how `out` is prepared before it (see prepare_out).
+# A new kind is a row in KINDS, a stage function and a folder of cases.
+
+Run = collections.namedtuple("Run", "argv out")
+Case = collections.namedtuple("Case", "kind name files")  # files: {file name: bytes}
+
+
+class Kind(collections.namedtuple("Kind", "exts gen_ext stage status")):
+    """exts: the checked-in inputs' suffixes; gen_ext: what gen.py's
+    names lack; stage: see above; status: the exit status every command
+    must end with."""
+
+
+def copy(work, *paths):
+    for p in paths:
+        shutil.copy(p if os.path.isabs(p) else os.path.join(HERE, p), work)
+
+
+def stage_manifest(corpus, case, work):
+    """NAME.yaml, with board.dts (and board.dtsi) beside it."""
+    copy(work, "board.dts", "board.dtsi")
+    return mkimg_jobs(corpus.mkimg, case.name + ".yaml")
+
+
+def stage_board(corpus, case, work):
+    """NAME.dts or NAME.dtb, and a manifest naming it (dts: or dtb:)."""
+    copy(work, "board.dtsi")
+    y = case.name + ".yaml"
+    open(os.path.join(work, y), "w").write(BOARD_YAML.format(name=case.name, key=case.kind, file=case.name + "." + case.kind))
+    return mkimg_jobs(corpus.mkimg, y)
+
+
+def mkimg_jobs(m, y):
+    return [Run([m, y, "-o", "out"], "sentinel"), Run([m, "check", y], "sentinel"), Run([m, "plan", y, "-o", "out"], "sentinel")]
+
+
+def stage_elf(corpus, case, work):
+    """NAME.elf as node 0's kernel (or root task) of the good manifest."""
+    copy(work, *(os.path.join(corpus.base, f) for f in ("board.dts", "board.dtsi", "k0.elf", "k1.elf", "user.elf")))
+    elf = case.name + ".elf"
+    k0, u0 = (elf, "user.elf") if case.kind == "kernel" else ("k0.elf", elf)
+    y = case.name + ".yaml"
+    open(os.path.join(work, y), "w").write(gen.GOOD_YAML.format(name=case.name, kernel0=k0, user0=u0))
+    m = corpus.mkimg
+    return [Run([m, y, "-o", "out"], "sentinel"), Run([m, "pack", y, "-o", "out"], "split")]
+
+
+def stage_image(corpus, case, work):
+    m = corpus.mkimg
+    return [Run([m, "inspect", case.name], None), Run([m, "inspect", "--format", "json", case.name], None)]
+
+
+def stage_plan_json(corpus, case, work):
+    """NAME.json, split on board.dts, or on NAME.dts: a board of its own."""
+    copy(work, "board.dts", "board.dtsi")
+    board = case.name + ".dts" if case.name + ".dts" in case.files else "board.dts"
+    return [Run([corpus.split, "--plan", case.name + ".json", board, "-o", "out"], "sentinel")]
+
+
+KINDS = {
+    "manifest": Kind((".yaml",), ".yaml", stage_manifest, 1),
+    "dts": Kind((".dts",), ".dts", stage_board, 1),
+    "dtb": Kind((), ".dtb", stage_board, 1),
+    "kernel": Kind((), ".elf", stage_elf, 1),
+    "rootserver": Kind((), ".elf", stage_elf, 1),
+    "image": Kind((), "", stage_image, 1),
+    "plan-json": Kind((".json", ".dts"), ".json", stage_plan_json, 1),
+}
+
+
+# ------------------------------------------------------------ the harness
 
 def run(cmd, cwd, tmpdir=None):
     """Exit status (-1: still running after a minute), stdout, stderr."""
@@ -93,67 +171,49 @@ class Corpus:
         self.gen = gen.generated(base)
 
     def cases(self):
-        """(kind, name) of every .err, and the mismatches between the .err
-        files, the checked-in inputs and the generators."""
+        """Every Case with an .err (its files still to be made), and the
+        mismatches between the .err files, the checked-in inputs and the
+        generators."""
         cases, problems = [], []
-        for kind in KINDS:
+        for kind, k in KINDS.items():
             d = os.path.join(HERE, kind)
-            errs = sorted(f[:-4] for f in os.listdir(d) if f.endswith(".err")) if os.path.isdir(d) else []
-            made = set(self.gen.get(kind, {}))
-            ext = INPUT_EXT.get(kind)
-            given = {f[:-len(ext)] for f in os.listdir(d) if ext and f.endswith(ext)} if os.path.isdir(d) else set()
+            listing = sorted(os.listdir(d)) if os.path.isdir(d) else []
+            errs = [f[:-4] for f in listing if f.endswith(".err")]
+            given = {}
+            for f in listing:
+                for ext in k.exts:
+                    if f.endswith(ext):
+                        given.setdefault(f[:-len(ext)], []).append(f)
+            made = self.gen.get(kind, {})
             for name in errs:
                 if name not in made and name not in given:
                     problems.append("%s/%s.err: no input and no generator for it" % (kind, name))
                 else:
-                    cases.append((kind, name))
-            for name in sorted((made | given) - set(errs)):
+                    cases.append(Case(kind, name, {"given": given.get(name, []), "made": made.get(name)}))
+            for name in sorted((set(made) | set(given)) - set(errs)):
                 problems.append("%s/%s: no .err with its expected message" % (kind, name))
         return cases, problems
 
-    def input_bytes(self, kind, name):
-        if name in self.gen.get(kind, {}):
-            return self.gen[kind][name]()
-        return open(os.path.join(HERE, kind, name + INPUT_EXT[kind]), "rb").read()
+    def files(self, case):
+        """The case's files: {name: bytes}."""
+        out = {f: open(os.path.join(HERE, case.kind, f), "rb").read() for f in case.files["given"]}
+        if case.files["made"]:
+            out[case.name + KINDS[case.kind].gen_ext] = case.files["made"]()
+        return out
 
-    def stage(self, kind, name, work):
-        """The case's files in `work`; returns the commands to run there,
-        each with how `out` is prepared."""
+    def stage(self, case, work):
+        """The case's files in `work`; returns the commands to run there."""
         os.makedirs(work)
-        data = self.input_bytes(kind, name)
-        y = name + ".yaml"
-        m = self.mkimg
-        if kind in ("manifest", "dts", "dtb"):
-            if kind == "manifest":
-                open(os.path.join(work, y), "wb").write(data)
-                shutil.copy(os.path.join(HERE, "board.dts"), work)
-                shutil.copy(os.path.join(HERE, "board.dtsi"), work)
-            else:
-                ext = "." + kind
-                open(os.path.join(work, name + ext), "wb").write(data)
-                shutil.copy(os.path.join(HERE, "board.dtsi"), work)
-                open(os.path.join(work, y), "w").write(BOARD_YAML.format(name=name, key=kind, file=name + ext))
-            return [([m, y, "-o", "out"], "sentinel"), ([m, "check", y], "sentinel"), ([m, "plan", y, "-o", "out"], "sentinel")]
-        if kind in ("kernel", "rootserver"):
-            for f in ("board.dts", "board.dtsi", "k0.elf", "k1.elf", "user.elf"):
-                shutil.copy(os.path.join(self.base, f), work)
-            open(os.path.join(work, name + ".elf"), "wb").write(data)
-            k0, u0 = (name + ".elf", "user.elf") if kind == "kernel" else ("k0.elf", name + ".elf")
-            open(os.path.join(work, y), "w").write(gen.GOOD_YAML.format(name=name, kernel0=k0, user0=u0))
-            return [([m, y, "-o", "out"], "sentinel"), ([m, "pack", y, "-o", "out"], "split")]
-        if kind == "image":
-            open(os.path.join(work, name), "wb").write(data)
-            return [([m, "inspect", name], None), ([m, "inspect", "--format", "json", name], None)]
-        open(os.path.join(work, name + ".json"), "wb").write(data)
-        for f in ("board.dts", "board.dtsi"):
-            shutil.copy(os.path.join(HERE, f), work)
-        board = "board.dts"
-        if os.path.exists(os.path.join(HERE, kind, name + ".dts")):  # a board of its own
-            board = name + ".dts"
-            shutil.copy(os.path.join(HERE, kind, board), work)
-        return [([self.split, "--plan", name + ".json", board, "-o", "out"], "sentinel")]
+        files = self.files(case)
+        for f, data in files.items():
+            open(os.path.join(work, f), "wb").write(data)
+        return KINDS[case.kind].stage(self, case._replace(files=files), work)
 
     def prepare_out(self, how, cmd, work):
+        """`out` before the command: "sentinel": a sentinel in place of
+        every file it could write; "split": the node trees `mkimg split`
+        writes from the manifest (cmd[2]), and sentinels for the image;
+        None: no `out` at all."""
         if how == "sentinel":
             sentinels(os.path.join(work, "out"))
         elif how == "split":
@@ -164,11 +224,13 @@ class Corpus:
                 open(os.path.join(work, "out", f), "wb").write(SENTINEL)
         return None
 
-    def check(self, kind, name, work):
+    def check(self, case, work):
         """The case's failures, as text."""
         fails = []
+        kind, name = case.kind, case.name
+        status = KINDS[kind].status
         expected = open(os.path.join(HERE, kind, name + ".err")).read()
-        for i, (cmd, how) in enumerate(self.stage(kind, name, work)):
+        for i, (cmd, how) in enumerate(self.stage(case, work)):
             where = os.path.join(work, "run%d" % i)
             shutil.copytree(work, where, ignore=shutil.ignore_patterns("run*"))
             trouble = self.prepare_out(how, cmd, where)
@@ -182,7 +244,7 @@ class Corpus:
             if os.environ.get("UPDATE_ERR") and i == 0:
                 open(os.path.join(HERE, kind, name + ".err"), "w").write(err)
                 expected = err
-            why = [] if st == 1 else ["exit status %d, expected 1" % st]
+            why = [] if st == status else ["exit status %d, expected %d" % (st, status)]
             if err != expected:
                 why.append("message differs:\n--- expected\n%s--- got\n%s" % (expected, err))
             why += bad_stdout(kind, cmd, out)
@@ -226,13 +288,13 @@ def main():
             print("FAIL: " + p)
         count = {k: 0 for k in KINDS}
         failed = 0
-        for kind, name in cases:
-            if only and "%s/%s" % (kind, name) not in only:
+        for case in cases:
+            if only and "%s/%s" % (case.kind, case.name) not in only:
                 continue
-            count[kind] += 1
-            fails = corpus.check(kind, name, os.path.join(tmp, kind, name))
+            count[case.kind] += 1
+            fails = corpus.check(case, os.path.join(tmp, case.kind, case.name))
             for f in fails:
-                print("FAIL: %s/%s %s" % (kind, name, f))
+                print("FAIL: %s/%s %s" % (case.kind, case.name, f))
             failed += bool(fails)
         total = sum(count.values())
         print("%d bad inputs (%s): %d failed" % (total, ", ".join("%s %d" % kv for kv in count.items()), failed))
