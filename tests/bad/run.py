@@ -45,6 +45,9 @@ OUTPUTS = ["layout.txt", "layout.json", "layout.svg", "elfloader.elf", "elfloade
            "node1/kernel.dtb", "node1/kernel.dts", "node1/kernel-overlay.dts"]
 BOARD_YAML = "name: {name}\nplatform: {{{key}: {file}}}\nnodes:\n  - {{id: 0, memory: 2M}}\n"
 MIN_CASES = 60
+EXAMPLES = os.path.join(HERE, "..", "..", "examples", "qemu-arm-virt")
+VIRT_DTS = os.path.join(EXAMPLES, "platforms", "qemu-arm-virt-2cpu-2g.dts")  # the examples' board
+WRITES = (None, "sentinel")  # a command that writes `out`: run with none, and with one full of sentinels
 
 
 # ------------------------------------------------------------ the kinds
@@ -54,10 +57,11 @@ MIN_CASES = 60
 # a function giving the bytes of NAME + `gen_ext`). The harness writes them
 # into the case's folder; the kind's `stage(corpus, case, work)` adds the
 # files they need beside them and returns the commands to run there, each a
-# Run: its argv and how `out` is prepared before it (see prepare_out).
+# Run: its argv and the ways `out` is prepared before it, one run each
+# (see prepare_out).
 # A new kind is a row in KINDS, a stage function and a folder of cases.
 
-Run = collections.namedtuple("Run", "argv out")
+Run = collections.namedtuple("Run", "argv outs")
 Case = collections.namedtuple("Case", "kind name files")  # files: {file name: bytes}
 
 
@@ -73,8 +77,9 @@ def copy(work, *paths):
 
 
 def stage_manifest(corpus, case, work):
-    """NAME.yaml, with board.dts (and board.dtsi) beside it."""
-    copy(work, "board.dts", "board.dtsi")
+    """NAME.yaml, with board.dts (and board.dtsi), the example's board
+    (VIRT_DTS) and NAME.dts, a board of its own if given, beside it."""
+    copy(work, "board.dts", "board.dtsi", VIRT_DTS)
     return mkimg_jobs(corpus.mkimg, case.name + ".yaml")
 
 
@@ -87,7 +92,7 @@ def stage_board(corpus, case, work):
 
 
 def mkimg_jobs(m, y):
-    return [Run([m, y, "-o", "out"], "sentinel"), Run([m, "check", y], "sentinel"), Run([m, "plan", y, "-o", "out"], "sentinel")]
+    return [Run([m, y, "-o", "out"], WRITES), Run([m, "check", y], ("sentinel",)), Run([m, "plan", y, "-o", "out"], WRITES)]
 
 
 def stage_elf(corpus, case, work):
@@ -98,23 +103,23 @@ def stage_elf(corpus, case, work):
     y = case.name + ".yaml"
     open(os.path.join(work, y), "w").write(gen.GOOD_YAML.format(name=case.name, kernel0=k0, user0=u0))
     m = corpus.mkimg
-    return [Run([m, y, "-o", "out"], "sentinel"), Run([m, "pack", y, "-o", "out"], "split")]
+    return [Run([m, y, "-o", "out"], WRITES), Run([m, "pack", y, "-o", "out"], ("split",))]
 
 
 def stage_image(corpus, case, work):
     m = corpus.mkimg
-    return [Run([m, "inspect", case.name], None), Run([m, "inspect", "--format", "json", case.name], None)]
+    return [Run([m, "inspect", case.name], (None,)), Run([m, "inspect", "--format", "json", case.name], (None,))]
 
 
 def stage_plan_json(corpus, case, work):
     """NAME.json, split on board.dts, or on NAME.dts: a board of its own."""
     copy(work, "board.dts", "board.dtsi")
     board = case.name + ".dts" if case.name + ".dts" in case.files else "board.dts"
-    return [Run([corpus.split, "--plan", case.name + ".json", board, "-o", "out"], "sentinel")]
+    return [Run([corpus.split, "--plan", case.name + ".json", board, "-o", "out"], WRITES)]
 
 
 KINDS = {
-    "manifest": Kind((".yaml",), ".yaml", stage_manifest, 1),
+    "manifest": Kind((".yaml", ".dts"), ".yaml", stage_manifest, 1),
     "dts": Kind((".dts",), ".dts", stage_board, 1),
     "dtb": Kind((), ".dtb", stage_board, 1),
     "kernel": Kind((), ".elf", stage_elf, 1),
@@ -230,7 +235,8 @@ class Corpus:
         kind, name = case.kind, case.name
         status = KINDS[kind].status
         expected = open(os.path.join(HERE, kind, name + ".err")).read()
-        for i, (cmd, how) in enumerate(self.stage(case, work)):
+        runs = [(r.argv, how) for r in self.stage(case, work) for how in r.outs]
+        for i, (cmd, how) in enumerate(runs):
             where = os.path.join(work, "run%d" % i)
             shutil.copytree(work, where, ignore=shutil.ignore_patterns("run*"))
             trouble = self.prepare_out(how, cmd, where)
@@ -241,6 +247,7 @@ class Corpus:
             before = snapshot(where)
             st, out, err = run(cmd, where, os.path.join(where, "tmp"))
             label = " ".join(os.path.basename(c) if j == 0 else c for j, c in enumerate(cmd))
+            label += {None: "", "sentinel": ", out full of sentinels", "split": ", out holding the node trees"}[how]
             if os.environ.get("UPDATE_ERR") and i == 0:
                 open(os.path.join(HERE, kind, name + ".err"), "w").write(err)
                 expected = err

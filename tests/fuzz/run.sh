@@ -59,7 +59,7 @@ seeds=$build/seeds
 rm -rf "$seeds"
 for h in manifest platform elf inspect bootplan plan_json; do mkdir -p "$seeds/$h"; done
 n=0
-for f in "$root"/examples/*/*/partition.yaml "$root"/tests/image/manifests/*.yaml "$root"/tests/manifests/bad/*.yaml \
+for f in "$root"/examples/*/*/partition.yaml "$root"/tests/image/manifests/*.yaml \
 	"$root"/tests/dts-split/manifests/*.yaml "$root"/tests/bad/manifest/*.yaml; do
 	[ -f "$f" ] && n=$((n + 1)) && cp "$f" "$seeds/manifest/$n.yaml"
 done
