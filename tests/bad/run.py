@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """run.py MKIMG DTS_SPLIT [KIND/NAME...] - the bad-input corpus: every case
-exits 1, prints exactly its expected message and leaves every file as it was.
+exits 1 (usage: 2), prints exactly its expected message and leaves every
+file as it was. With KIND/NAME arguments, only those cases run.
 
 One fault per case; KIND/NAME.err beside this file is the exact stderr.
 
   kind        input                       commands
   manifest    NAME.yaml, or generated     mkimg NAME.yaml -o out; mkimg check; mkimg plan -o out
+              (its board: board.dts, the examples' qemu-arm-virt-2cpu-2g.dts or NAME.dts)
   dts         NAME.dts (a board tree;     the same three, through NAME.yaml naming it (dts:)
               it includes board.dtsi)
   dtb         generated blob              the same three, through dtb:
@@ -14,15 +16,21 @@ One fault per case; KIND/NAME.err beside this file is the exact stderr.
   image       generated NAME.elf|.bin     mkimg inspect NAME.EXT, and with --format json
   plan-json   NAME.json (and NAME.dts, a   dts-split --plan NAME.json board.dts -o out
               board of its own, if given)
+  split       NAME.json, NAME.dtb|.dts    dts-split --plan hello.json virt.dtb -o out, the
+              (or generated; out/ too)    case's files in place of the example's plan or board
+  usage       NAME.args: a command line   that command (exit status 2)
 
 Generated inputs come from gen.py, made from good ones: board.dts, two
-kernels and a root task, and the image mkimg packs from them (good.yaml).
+kernels and a root task, the image mkimg packs from them (good.yaml), the
+hello example's plan (hello.json) and the examples' board (virt.dtb).
+The kinds are the table KINDS below.
 
 Every command runs in a folder of its own (its TMPDIR inside it) in which
 every file and folder is recorded before and compared after: nothing may be
-created, replaced, changed or left behind, temporary files included. `out` exists before the
-command, with a sentinel in place of every file the command would write
-(for pack: the node trees `mkimg split` wrote, and sentinels for the image).
+created, replaced, changed or left behind, temporary files included. A
+command that writes `out` runs twice: without `out`, and with a sentinel in
+place of every file it would write (pack: only with the node trees `mkimg
+split` wrote, and sentinels for the image; a case that stages out/: only so).
 
 UPDATE_ERR=1 writes each case's stderr as its .err (review every change).
 """
@@ -30,6 +38,7 @@ import collections
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -45,8 +54,6 @@ OUTPUTS = ["layout.txt", "layout.json", "layout.svg", "elfloader.elf", "elfloade
            "node1/kernel.dtb", "node1/kernel.dts", "node1/kernel-overlay.dts"]
 BOARD_YAML = "name: {name}\nplatform: {{{key}: {file}}}\nnodes:\n  - {{id: 0, memory: 2M}}\n"
 MIN_CASES = 60
-EXAMPLES = os.path.join(HERE, "..", "..", "examples", "qemu-arm-virt")
-VIRT_DTS = os.path.join(EXAMPLES, "platforms", "qemu-arm-virt-2cpu-2g.dts")  # the examples' board
 WRITES = (None, "sentinel")  # a command that writes `out`: run with none, and with one full of sentinels
 
 
@@ -54,7 +61,8 @@ WRITES = (None, "sentinel")  # a command that writes `out`: run with none, and w
 #
 # A case is KIND/NAME.err and its files: every checked-in KIND/NAME.EXT (EXT
 # one of the kind's `exts`) and what gen.py makes for it (GENERATED[kind][NAME]:
-# a function giving the bytes of NAME + `gen_ext`). The harness writes them
+# a function giving the bytes of NAME + `gen_ext`, or a {file: bytes} of
+# its own, None for a file named but absent). The harness writes them
 # into the case's folder; the kind's `stage(corpus, case, work)` adds the
 # files they need beside them and returns the commands to run there, each a
 # Run: its argv and the ways `out` is prepared before it, one run each
@@ -79,7 +87,7 @@ def copy(work, *paths):
 def stage_manifest(corpus, case, work):
     """NAME.yaml, with board.dts (and board.dtsi), the example's board
     (VIRT_DTS) and NAME.dts, a board of its own if given, beside it."""
-    copy(work, "board.dts", "board.dtsi", VIRT_DTS)
+    copy(work, "board.dts", "board.dtsi", gen.VIRT_DTS)
     return mkimg_jobs(corpus.mkimg, case.name + ".yaml")
 
 
@@ -118,6 +126,26 @@ def stage_plan_json(corpus, case, work):
     return [Run([corpus.split, "--plan", case.name + ".json", board, "-o", "out"], WRITES)]
 
 
+def stage_split(corpus, case, work):
+    """dts-split on the hello example's plan (hello.json) and the examples'
+    board (virt.dtb), NAME.json or NAME.dtb/.dts in place of either; files
+    under out/ are the output folder as the case left it."""
+    copy(work, *(os.path.join(corpus.base, f) for f in ("hello.json", "virt.dtb")))
+    plan = case.name + ".json" if case.name + ".json" in case.files else "hello.json"
+    board = next((b for b in (case.name + ".dtb", case.name + ".dts") if b in case.files), "virt.dtb")
+    outs = ("staged",) if any(f.startswith("out/") for f in case.files) else WRITES
+    return [Run([corpus.split, "--plan", plan, board, "-o", "out"], outs)]
+
+
+def stage_usage(corpus, case, work):
+    """NAME.args: a command line, its first word the program (mkimg or
+    dts-split), run beside hello.json and virt.dtb."""
+    copy(work, *(os.path.join(corpus.base, f) for f in ("hello.json", "virt.dtb")))
+    words = shlex.split(case.files[case.name + ".args"].decode())
+    program = {"mkimg": corpus.mkimg, "dts-split": corpus.split}[words[0]]
+    return [Run([program] + words[1:], (None,))]
+
+
 KINDS = {
     "manifest": Kind((".yaml", ".dts"), ".yaml", stage_manifest, 1),
     "dts": Kind((".dts",), ".dts", stage_board, 1),
@@ -126,6 +154,8 @@ KINDS = {
     "rootserver": Kind((), ".elf", stage_elf, 1),
     "image": Kind((), "", stage_image, 1),
     "plan-json": Kind((".json", ".dts"), ".json", stage_plan_json, 1),
+    "split": Kind((".json", ".dts", ".dtb"), None, stage_split, 1),
+    "usage": Kind((".args",), None, stage_usage, 2),
 }
 
 
@@ -203,7 +233,8 @@ class Corpus:
         """The case's files: {name: bytes}."""
         out = {f: open(os.path.join(HERE, case.kind, f), "rb").read() for f in case.files["given"]}
         if case.files["made"]:
-            out[case.name + KINDS[case.kind].gen_ext] = case.files["made"]()
+            made = case.files["made"]()
+            out.update(made if isinstance(made, dict) else {case.name + KINDS[case.kind].gen_ext: made})
         return out
 
     def stage(self, case, work):
@@ -211,14 +242,16 @@ class Corpus:
         os.makedirs(work)
         files = self.files(case)
         for f, data in files.items():
-            open(os.path.join(work, f), "wb").write(data)
+            if data is not None:
+                os.makedirs(os.path.dirname(os.path.join(work, f)), exist_ok=True)
+                open(os.path.join(work, f), "wb").write(data)
         return KINDS[case.kind].stage(self, case._replace(files=files), work)
 
     def prepare_out(self, how, cmd, work):
         """`out` before the command: "sentinel": a sentinel in place of
         every file it could write; "split": the node trees `mkimg split`
         writes from the manifest (cmd[2]), and sentinels for the image;
-        None: no `out` at all."""
+        "staged": as the case's files left it; None: no `out` at all."""
         if how == "sentinel":
             sentinels(os.path.join(work, "out"))
         elif how == "split":
@@ -247,7 +280,8 @@ class Corpus:
             before = snapshot(where)
             st, out, err = run(cmd, where, os.path.join(where, "tmp"))
             label = " ".join(os.path.basename(c) if j == 0 else c for j, c in enumerate(cmd))
-            label += {None: "", "sentinel": ", out full of sentinels", "split": ", out holding the node trees"}[how]
+            label += {None: "", "sentinel": ", out full of sentinels", "split": ", out holding the node trees",
+                       "staged": ", out as staged"}[how]
             if os.environ.get("UPDATE_ERR") and i == 0:
                 open(os.path.join(HERE, kind, name + ".err"), "w").write(err)
                 expected = err
@@ -275,6 +309,26 @@ def bad_stdout(kind, cmd, out):
     return ["inspect --format json says verified"] if verified else []
 
 
+def prepare(base, mkimg, split):
+    """The good inputs beside gen.py's (gen.prepare): the image they pack,
+    and for dts-split the hello example's plan and the examples' board as a
+    blob, which must split, from the blob and from the DTS."""
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "board.dtb", "board.dts"], cwd=base, check=True)
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "virt.dtb", gen.VIRT_DTS], cwd=base, check=True)
+    st, _, err = run([mkimg, "good.yaml", "-o", "good"], base)
+    if st != 0:
+        return "the good inputs do not pack:\n" + err
+    st, out, err = run([mkimg, "plan", "--format", "json", gen.HELLO], base)
+    if st != 0:
+        return "no plan of the hello example:\n" + err
+    open(os.path.join(base, "hello.json"), "w").write(json.dumps(json.loads(out)))
+    for i, board in enumerate(("virt.dtb", gen.VIRT_DTS)):
+        st, _, err = run([split, "--plan", "hello.json", board, "-o", "good-split%d" % i], base)
+        if st != 0:
+            return "the good plan and board do not split (%s):\n%s" % (board, err)
+    return None
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit("usage: run.py MKIMG DTS_SPLIT [KIND/NAME...]")
@@ -284,10 +338,9 @@ def main():
     try:
         base = os.path.join(tmp, "base")
         gen.prepare(base)
-        subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "board.dtb", "board.dts"], cwd=base, check=True)
-        st, _, err = run([mkimg, "good.yaml", "-o", "good"], base)
-        if st != 0:
-            print("FAIL: the good inputs do not pack:\n" + err)
+        trouble = prepare(base, mkimg, split)
+        if trouble:
+            print("FAIL: " + trouble)
             return 1
         corpus = Corpus(mkimg, split, base)
         cases, problems = corpus.cases()
