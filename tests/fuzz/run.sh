@@ -64,7 +64,7 @@ for f in "$root"/examples/*/*/partition.yaml "$root"/tests/image/manifests/*.yam
 	[ -f "$f" ] && n=$((n + 1)) && cp "$f" "$seeds/manifest/$n.yaml"
 done
 for f in "$root"/examples/*/platforms/*.dts "$root"/tests/boards/*.dts "$root"/tests/boards/split/*.dts \
-	"$root"/tests/build/dts/*.dts "$root"/tests/bad/board.dts "$root"/tests/bad/dts/*.dts; do
+	"$root"/tests/build/dts/*.dts "$root"/tests/bad/board.dts "$root"/tests/bad/dts/*.dts "$root"/tests/bad/manifest/*.dts; do
 	[ -f "$f" ] || continue
 	n=$((n + 1))
 	(cd "$(dirname "$f")" && dtc -q -I dts -O dtb -o "$seeds/platform/$n.dtb" "$f") 2>/dev/null || true
