@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """run.py MKIMG DTS_SPLIT [KIND/NAME...] - the bad-input corpus: every case
 exits 1 (usage: 2), prints exactly its expected message and leaves every
-file as it was. With KIND/NAME arguments, only those cases run.
+file as it was. With KIND or KIND/NAME arguments, only those cases run.
 
 One fault per case; KIND/NAME.err beside this file is the exact stderr.
 
@@ -331,7 +331,7 @@ def prepare(base, mkimg, split):
 
 def main():
     if len(sys.argv) < 3:
-        sys.exit("usage: run.py MKIMG DTS_SPLIT [KIND/NAME...]")
+        sys.exit("usage: run.py MKIMG DTS_SPLIT [KIND|KIND/NAME...]")
     mkimg, split = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     only = set(sys.argv[3:])
     tmp = tempfile.mkdtemp(prefix="mkimg-bad-")
@@ -348,9 +348,12 @@ def main():
             print("FAIL: " + p)
         count = {k: 0 for k in KINDS}
         failed = 0
+        unused = set(only)
         for case in cases:
-            if only and "%s/%s" % (case.kind, case.name) not in only:
+            picked = only & {case.kind, "%s/%s" % (case.kind, case.name)}
+            if only and not picked:
                 continue
+            unused -= picked
             count[case.kind] += 1
             fails = corpus.check(case, os.path.join(tmp, case.kind, case.name))
             for f in fails:
@@ -358,6 +361,10 @@ def main():
             failed += bool(fails)
         total = sum(count.values())
         print("%d bad inputs (%s): %d failed" % (total, ", ".join("%s %d" % kv for kv in count.items()), failed))
+        for u in sorted(unused):
+            print("FAIL: no case %s" % u)
+        if unused:
+            return 1
         if not only and total < MIN_CASES:
             print("FAIL: the corpus needs at least %d cases" % MIN_CASES)
             return 1
