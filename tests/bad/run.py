@@ -60,7 +60,7 @@ WRITES = (None, "sentinel")  # a command that writes `out`: run with none, and w
 # ------------------------------------------------------------ the kinds
 #
 # A case is KIND/NAME.err and its files: every checked-in KIND/NAME.EXT (EXT
-# one of the kind's `exts`) and what gen.py makes for it (GENERATED[kind][NAME]:
+# one of the kind's `exts`) and what gen.py makes for it (generated()[kind][NAME]:
 # a function giving the bytes of NAME + `gen_ext`, or a {file: bytes} of
 # its own, None for a file named but absent). The harness writes them
 # into the case's folder; the kind's `stage(corpus, case, work)` adds the
@@ -70,7 +70,9 @@ WRITES = (None, "sentinel")  # a command that writes `out`: run with none, and w
 # A new kind is a row in KINDS, a stage function and a folder of cases.
 
 Run = collections.namedtuple("Run", "argv outs")
-Case = collections.namedtuple("Case", "kind name files")  # files: {file name: bytes}
+# given: its checked-in files; made: its generator, or None; files: once
+# staged, {file name: bytes, or None for a file named but absent}
+Case = collections.namedtuple("Case", "kind name given made files", defaults=(None,))
 
 
 class Kind(collections.namedtuple("Kind", "exts gen_ext stage status")):
@@ -224,16 +226,16 @@ class Corpus:
                 if name not in made and name not in given:
                     problems.append("%s/%s.err: no input and no generator for it" % (kind, name))
                 else:
-                    cases.append(Case(kind, name, {"given": given.get(name, []), "made": made.get(name)}))
+                    cases.append(Case(kind, name, given.get(name, []), made.get(name)))
             for name in sorted((set(made) | set(given)) - set(errs)):
                 problems.append("%s/%s: no .err with its expected message" % (kind, name))
         return cases, problems
 
     def files(self, case):
         """The case's files: {name: bytes}."""
-        out = {f: open(os.path.join(HERE, case.kind, f), "rb").read() for f in case.files["given"]}
-        if case.files["made"]:
-            made = case.files["made"]()
+        out = {f: open(os.path.join(HERE, case.kind, f), "rb").read() for f in case.given}
+        if case.made:
+            made = case.made()
             out.update(made if isinstance(made, dict) else {case.name + KINDS[case.kind].gen_ext: made})
         return out
 
