@@ -2,11 +2,13 @@
 """gen.py - the binary inputs of the bad-input corpus, made at test time
 from small good ones (Python's standard library only; no cross compiler).
 
-As a module (run.py): GENERATED[kind][name](base) -> the bytes of case
-`name`, where `base` is the folder run.py prepared: board.dtb (dtc's blob
-of board.dts), k0.elf, k1.elf and user.elf (good_kernel(), good_user()),
-and good/elfloader.elf and .bin, packed by mkimg from them. Each name has
-its expected message in KIND/NAME.err beside this file.
+As a module (run.py): generated(base)[kind][name]() -> the bytes of case
+`name` (or, for a case of several files, {file: bytes or None}), where
+`base` is the folder run.py prepared: board.dtb (dtc's blob of board.dts),
+k0.elf, k1.elf and user.elf (good_kernel(), good_user()), good/elfloader.elf
+and .bin, packed by mkimg from them, hello.json (the hello example's plan)
+and virt.dtb (VIRT_DTS's blob). Each name has its expected message in
+KIND/NAME.err beside this file.
 
 As a command, the fuzzers' seeds (tests/fuzz/run.sh):
     gen.py seeds DIR        DIR/k0.elf, k1.elf, user.elf, good.yaml, board.dts
@@ -16,6 +18,7 @@ headers right after it, each segment's file bytes on pages of their own
 from 0x1000 on; no sections. The image edits follow loader/bootplan.h.
 """
 import hashlib
+import json
 import os
 import shutil
 import struct
@@ -351,6 +354,79 @@ def plan_json_cases():
     }
 
 
+# ------------------------------------------------------------ dts-split on the examples' plan and board
+
+EXAMPLES = os.path.join(HERE, "..", "..", "examples", "qemu-arm-virt")
+VIRT_DTS = os.path.join(EXAMPLES, "platforms", "qemu-arm-virt-2cpu-2g.dts")  # the examples' board
+HELLO = os.path.join(EXAMPLES, "hello", "partition.yaml")  # its plan is hello.json
+SPLIT_BOARDS = os.path.join(HERE, "..", "boards", "split")
+
+
+def split_cases(plan_bytes, blob):
+    """Cases of several files: {NAME: function -> {file: bytes, or None for
+    a file named but absent}}. `plan_bytes` is hello.json (the hello
+    example's plan) and `blob` virt.dtb (VIRT_DTS's blob); a case's
+    NAME.json or NAME.dtb/.dts takes its place, files under out/ are the
+    output folder before the run."""
+    def plan_with(name, edit):
+        def make():
+            p = json.loads(plan_bytes)
+            edit(p)
+            return {name + ".json": json.dumps(p).encode()}
+        return make
+
+    def no_memory():
+        text = open(VIRT_DTS).read()
+        start = text.index("\tmemory@40000000 {")
+        return {"no-memory.dts": (text[:start] + text[text.index("};", start) + 3:]).encode()}
+
+    def corrupt():
+        (off_struct,) = struct.unpack_from(">I", blob, FDT_OFF_STRUCT)
+        return {"corrupt-dtb.dtb": patch(blob, off_struct, ">I", 7)}  # the root's FDT_BEGIN_NODE -> no such tag
+
+    def over_reserved():
+        p = json.load(open(os.path.join(SPLIT_BOARDS, "reserved-kdev.plan.json")))
+        p["nodes"][0]["memory"] = [{"base": "0x40000000", "size": "0x10000000"}]
+        board = open(os.path.join(SPLIT_BOARDS, "reserved-kdev.dts"), "rb").read()
+        return {"memory-over-reserved.json": json.dumps(p).encode(), "memory-over-reserved.dts": board}
+
+    def setter(path, value):
+        def edit(p):
+            *where, last = path
+            for k in where:
+                p = p[k]
+            p[last] = value
+        return edit
+
+    edits = {
+        "unknown-device": setter(("nodes", 1, "devices"), ["/pl031@9010000", "/nosuch@1234"]),
+        "unknown-console": setter(("console",), "/serial@deadbeef"),
+        "memory-outside-ram": setter(("nodes", 0, "memory"), [{"base": "0x100000000", "size": "0x10000000"}]),
+        "memory-straddles-end": setter(("nodes", 1, "memory"), [{"base": "0xb0000000", "size": "0x20000000"}]),
+        "pool-outside-ram": setter(("shared_pools", 0, "base"), "0x20000000"),
+        "pool-in-node": setter(("shared_pools", 0, "base"), "0x40000000"),
+        "cpu-range": setter(("nodes", 1, "cpus"), [{"index": 9, "mpidr": "0x9"}]),
+        "cpu-mpidr": setter(("nodes", 1, "cpus", 0, "mpidr"), "0x100"),
+        "bad-number": setter(("nodes", 0, "memory", 0, "base"), "0xzz"),
+        "unknown-peer": setter(("nodes", 0, "sgis"), [{"sgi": 0, "from": 0, "to": 5}]),
+        "unknown-pool": setter(("nodes", 0, "shared_pools"), ["nope"]),
+    }
+    cases = {name: plan_with(name, edit) for name, edit in edits.items()}
+    cases.update({
+        # the board
+        "truncated-dtb": lambda: {"truncated-dtb.dtb": blob[:200]},
+        "corrupt-dtb": corrupt,
+        "not-a-dtb": lambda: {"not-a-dtb.dtb": b"\x00" * 64},
+        "no-memory": no_memory,
+        "no-board-file": lambda: {"no-board-file.dtb": None},
+        # memory over the board's own reserved-memory
+        "memory-over-reserved": over_reserved,
+        # a write that fails half-way: a file where node 1's folder must go
+        "write-fails": lambda: {"out/node1": b"a file where a folder must go"},
+    })
+    return cases
+
+
 def generated(base):
     """Every generated case, by kind and name, for the inputs in `base`."""
     read = lambda name: open(os.path.join(base, name), "rb").read()
@@ -361,6 +437,7 @@ def generated(base):
         "image": image_cases(read("good/elfloader.elf"), read("good/elfloader.bin")),
         "manifest": manifest_cases(),
         "plan-json": plan_json_cases(),
+        "split": split_cases(read("hello.json"), read("virt.dtb")),
     }
 
 

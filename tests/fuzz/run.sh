@@ -63,12 +63,12 @@ printf 'node 0: /pl011@9000000 caf\303\251' >"$seeds/escape/1"
 printf 'x\033[31mred\007\r\n' >"$seeds/escape/2"
 printf 'c1 \302\233 bidi \342\200\256 bad \300\257 \355\240\200 \364\220\200\200' >"$seeds/escape/3"
 n=0
-for f in "$root"/examples/*/*/partition.yaml "$root"/tests/image/manifests/*.yaml "$root"/tests/manifests/bad/*.yaml \
+for f in "$root"/examples/*/*/partition.yaml "$root"/tests/image/manifests/*.yaml \
 	"$root"/tests/dts-split/manifests/*.yaml "$root"/tests/bad/manifest/*.yaml; do
 	[ -f "$f" ] && n=$((n + 1)) && cp "$f" "$seeds/manifest/$n.yaml"
 done
 for f in "$root"/examples/*/platforms/*.dts "$root"/tests/boards/*.dts "$root"/tests/boards/split/*.dts \
-	"$root"/tests/build/dts/*.dts "$root"/tests/bad/board.dts "$root"/tests/bad/dts/*.dts; do
+	"$root"/tests/build/dts/*.dts "$root"/tests/bad/board.dts "$root"/tests/bad/dts/*.dts "$root"/tests/bad/manifest/*.dts; do
 	[ -f "$f" ] || continue
 	n=$((n + 1))
 	(cd "$(dirname "$f")" && dtc -q -I dts -O dtb -o "$seeds/platform/$n.dtb" "$f") 2>/dev/null || true
