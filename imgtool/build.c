@@ -413,9 +413,15 @@ static bool build_ok(struct diags *d, const struct plan_node *n, enum what what,
 static bool file_ok(struct diags *d, const struct plan_node *n, enum what what, const struct mf_artifact *a)
 {
 	struct stat st = {0};
-	if (stat(a->path.s, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (stat(a->path.s, &st) < 0) {
 		diag_error(d, &a->path.loc, NULL, "node %u: %s '%s': %s", n->id, what_name[what], a->path.s,
-			   S_ISDIR(st.st_mode) ? "is a folder" : strerror(errno));
+			   strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		diag_error(d, &a->path.loc, NULL, "node %u: %s '%s' is %s, not a regular file", n->id, what_name[what],
+			   a->path.s, S_ISDIR(st.st_mode) ? "a folder" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ?
+			   "a device" : "a special file");
 		return false;
 	}
 	return true;

@@ -105,6 +105,15 @@ def mkimg_jobs(m, y):
     return [Run([m, y, "-o", "out"], WRITES), Run([m, "check", y], ("sentinel",)), Run([m, "plan", y, "-o", "out"], WRITES)]
 
 
+def stage_main(corpus, case, work):
+    """NAME.yaml, a manifest only the main job and pack refuse (what they
+    read besides the plan: kernels, root tasks, build sections), with the
+    boards stage_manifest gives."""
+    copy(work, "board.dts", "board.dtsi", gen.VIRT_DTS)
+    m, y = corpus.mkimg, case.name + ".yaml"
+    return [Run([m, y, "-o", "out"], WRITES), Run([m, "run", "--dry-run", y, "-o", "out"], WRITES)]
+
+
 def stage_elf(corpus, case, work):
     """NAME.elf as node 0's kernel (or root task) of the good manifest."""
     copy(work, *(os.path.join(corpus.base, f) for f in ("board.dts", "board.dtsi", "k0.elf", "k1.elf", "user.elf")))
@@ -150,6 +159,7 @@ def stage_usage(corpus, case, work):
 
 KINDS = {
     "manifest": Kind((".yaml", ".dts"), ".yaml", stage_manifest, 1),
+    "main": Kind((".yaml",), None, stage_main, 1),
     "dts": Kind((".dts",), ".dts", stage_board, 1),
     "dtb": Kind((), ".dtb", stage_board, 1),
     "kernel": Kind((), ".elf", stage_elf, 1),

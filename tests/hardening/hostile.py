@@ -20,6 +20,8 @@ parsers: folders, names, outputs, signals and concurrent runs.
               image verifies
   signals     SIGTERM and SIGINT during the node builds: exit 128+n, no
               temporary file left, no process of the build still running
+  limits      a 3 GiB sparse root task with a good ELF magic is refused by
+              its size before it is read (in well under the time a read takes)
 """
 import fcntl
 import os
@@ -259,12 +261,37 @@ def case_signals(examples, top):
     print(f"ok: {case}")
 
 
+def case_limits():
+    case = "limits"
+    d = os.path.join(WORK, "limits")
+    os.makedirs(d, exist_ok=True)
+    big = os.path.join(d, "big.img")
+    with open(big, "wb") as f:
+        f.write(b"\x7fELF\x02\x01\x01")
+        f.truncate(3 << 30)  # sparse: no disk, but 3 GiB to read
+    ex = os.path.join(ROOT, "examples", "qemu-arm-virt")
+    with open(os.path.join(d, "m.yaml"), "w") as f:
+        f.write(f"name: limits\nplatform:\n  dts: {ex}/platforms/qemu-arm-virt-2cpu-2g.dts\nnodes:\n"
+                f"  - {{id: 0, memory: 64M, kernel: {{build: cmake, source: {ROOT}/kernel}}, rootserver: big.img}}\n")
+    t = time.monotonic()
+    r = run([MKIMG, "m.yaml", "-o", "out"], cwd=d)
+    took = time.monotonic() - t
+    want = "the root task 'big.img' is too large: 3 GiB, more than the 1 GiB limit [input-limits]"
+    if r.returncode != 1 or want not in r.stderr:
+        fail(case, f"exit {r.returncode}, {r.stderr!r}")
+    if os.path.exists(os.path.join(d, "out")):
+        fail(case, "the refused run wrote its output folder")
+    os.unlink(big)
+    print(f"ok: {case} (refused in {took:.2f} s)")
+
+
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     case_cmake_path()
     case_name()
     case_same_file()
+    case_limits()
     examples, top = hello_copy("runs")
     case_lock(examples, top)
     case_signals(examples, top)
