@@ -847,9 +847,62 @@ static int irqs_extended(struct ctx *c, int node, const fdt32_t *v, int len, str
 	return rc;
 }
 
+/* An interrupt nexus (a PCIe host bridge's INTx): the GIC interrupts its
+ * 'interrupt-map' routes to belong to the device, once each. Entries that
+ * lead to another controller are not the GIC's to hand out. */
+static int map_irqs(struct ctx *c, int node, struct pf_device *dev)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(c->fdt, node, "interrupt-map", &len);
+	if (!v)
+		return 0;
+	int child_addr = ncells(c, node, "#address-cells", 2, "dtb-irq");
+	int child_irq = ncells(c, node, "#interrupt-cells", -1, "dtb-irq");
+	if (child_addr < 0 || child_irq < 0 || len % 4) {
+		err(c, node, "dtb-irq", "cannot decode 'interrupt-map' (%d bytes, #address-cells %d, #interrupt-cells %d)",
+		    len, child_addr, child_irq);
+		return -1;
+	}
+	size_t n = (size_t)len / 4, i = 0;
+	while (i < n) {
+		i += (size_t)child_addr + (size_t)child_irq;
+		if (i >= n) {
+			err(c, node, "dtb-irq", "'interrupt-map' ends inside an entry");
+			return -1;
+		}
+		uint32_t ph = fdt32_ld(&v[i++]);
+		int ctrl = by_phandle(c, ph);
+		if (ctrl < 0) {
+			err(c, node, "dtb-irq", "phandle <0x%" PRIx32 "> in 'interrupt-map' does not resolve", ph);
+			return -1;
+		}
+		int parent_addr = ncells(c, ctrl, "#address-cells", 0, "dtb-irq");
+		int cells = ctrl_cells(c, node, ctrl);
+		if (parent_addr < 0 || cells < 0)
+			return -1;
+		if ((size_t)parent_addr + (size_t)cells > n - i) {
+			err(c, node, "dtb-irq", "'interrupt-map' ends inside an entry");
+			return -1;
+		}
+		i += (size_t)parent_addr;
+		if (ctrl == c->gic && c->gic_irqs) {
+			size_t had = dev->n_irqs;
+			if (add_gic_irq(c, node, &v[i], dev) < 0)
+				return -1;
+			for (size_t k = 0; k < had && dev->n_irqs > had; k++)
+				if (dev->irqs[k].irq == dev->irqs[had].irq)
+					dev->n_irqs--; /* routed to more than once: listed once */
+		}
+		i += (size_t)cells;
+	}
+	return 0;
+}
+
 static int device_irqs(struct ctx *c, int node, struct pf_device *dev)
 {
 	int len;
+	if (map_irqs(c, node, dev) < 0)
+		return -1;
 	const fdt32_t *v = fdt_getprop(c->fdt, node, "interrupts-extended", &len);
 	if (v)
 		return irqs_extended(c, node, v, len, dev);

@@ -204,6 +204,12 @@ static void test_qemu_2cpu(void **state)
 	for (size_t i = 0; i < 4; i++)
 		assert_irq(&timer->irqs[i], ppi[i], PF_IRQ_PPI, 0x304);
 
+	/* PCIe INTA..INTD through 'interrupt-map' (16 entries): SPIs 3..6, once each */
+	const struct pf_device *pcie = device(&p, "/pcie@10000000");
+	assert_int_equal(pcie->n_irqs, 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_irq(&pcie->irqs[i], 35 + (unsigned)i, PF_IRQ_SPI, 4);
+
 	const struct pf_device *gic = device(&p, "/intc@8000000");
 	assert_true(gic->essential);
 	assert_int_equal(gic->n_regs, 4);
