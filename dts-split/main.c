@@ -5,6 +5,7 @@
  * Exit status: 0 success, 1 bad input (nothing is written), 2 bad usage.
  */
 #include "dts_split.h"
+#include "output.h"
 #include "plan_json.h"
 
 #include <getopt.h>
@@ -145,6 +146,7 @@ static int run(const struct args *a, struct diags *d)
 	if (plan_json_load(&pj, a->plan, &pf, d) < 0)
 		goto out;
 	raise_file_limit();
+	output_root(a->out, stderr, d); /* locked at the first write, like mkimg's */
 	if (dts_split_write_ex(&pj.plan, a->out, a->flags, &t, d) < 0)
 		goto out;
 	if (a->timing)
@@ -152,6 +154,7 @@ static int run(const struct args *a, struct diags *d)
 			pj.plan.n_nodes, (double)t.dtb_ns / 1e6, (double)t.text_ns / 1e6, (double)t.write_ns / 1e6);
 	ret = 0;
 out:
+	output_root(NULL, NULL, NULL);
 	plan_json_free(&pj);
 	platform_free(&pf);
 	return ret;
@@ -164,6 +167,7 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	struct diags d = {0};
+	output_catch_signals();
 	status = run(&a, &d);
 	diag_print(stderr, &d);
 	if (status == 0 && d.errors)
