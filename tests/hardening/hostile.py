@@ -20,10 +20,13 @@ parsers: folders, names, outputs, signals and concurrent runs.
               image verifies
   signals     SIGTERM and SIGINT during the node builds: exit 128+n, no
               temporary file left, no process of the build still running
+  split-signal  SIGTERM at many moments of a 256-node dts-split (768 files,
+              written under temporary names): no temporary file left
   limits      a 3 GiB sparse root task with a good ELF magic is refused by
               its size before it is read (in well under the time a read takes)
 """
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -285,6 +288,42 @@ def case_limits():
     print(f"ok: {case} (refused in {took:.2f} s)")
 
 
+def case_split_signal():
+    case = "split-signal"
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("split256", os.path.join(ROOT, "bench", "split-256.py"))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    d = os.path.join(WORK, "split-signal")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "board.dts"), "w") as f:
+        f.write(bench.synthetic_dts(256, 320))
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", os.path.join(d, "board.dtb"),
+                    os.path.join(d, "board.dts")], check=True)
+    devices = ["/virtio_mmio@%x" % (0xa000000 + i * 0x200) for i in range(256 // 8)]
+    with open(os.path.join(d, "plan.json"), "w") as f:
+        json.dump(bench.plan(256, devices, True), f)
+    split = os.path.join(os.path.dirname(MKIMG), "dts-split")
+    argv = [split, "--plan", "plan.json", "board.dtb", "-o", "out"]
+    t = time.monotonic()
+    subprocess.run(argv, cwd=d, check=True, capture_output=True)
+    whole = time.monotonic() - t
+    stopped = 0
+    for k in range(12):
+        p = subprocess.Popen(argv, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(whole * k / 12)
+        p.send_signal(signal.SIGTERM)
+        p.communicate()
+        stopped += p.returncode == 128 + signal.SIGTERM
+        # -SIGTERM: stopped before main() caught signals, so before any write
+        if p.returncode not in (0, 128 + signal.SIGTERM, -signal.SIGTERM):
+            fail(case, f"exit {p.returncode} after SIGTERM")
+        if leftovers(os.path.join(d, "out")):
+            return fail(case, f"{len(leftovers(os.path.join(d, 'out')))} temporary files left, "
+                              f"e.g. {leftovers(os.path.join(d, 'out'))[0]}")
+    print(f"ok: {case} ({stopped} of 12 runs stopped, whole split {whole * 1000:.0f} ms)")
+
+
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
@@ -292,6 +331,7 @@ def main():
     case_name()
     case_same_file()
     case_limits()
+    case_split_signal()
     examples, top = hello_copy("runs")
     case_lock(examples, top)
     case_signals(examples, top)
