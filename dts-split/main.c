@@ -4,11 +4,11 @@
  *
  * Exit status: 0 success, 1 bad input (nothing is written), 2 bad usage.
  */
+#include "cli.h"
 #include "dts_split.h"
 #include "output.h"
 #include "plan_json.h"
 
-#include <getopt.h>
 #include <sys/resource.h>
 
 #ifndef MKIMG_VERSION
@@ -17,44 +17,24 @@
 
 enum { OPT_DTB_ONLY = 256, OPT_TIMING };
 
-static const struct opt {
-	const char *name;
-	int id;
-	const char *arg, *help;
-} opts[] = {
-	{"plan", 'p', "PLAN", "the plan as JSON ('mkimg plan --format json'); '-' reads stdin"},
-	{"output", 'o', "DIR", "write DIR/node<ID>/kernel.dtb, kernel.dts, kernel-overlay.dts"},
-	{"dtb-only", OPT_DTB_ONLY, NULL, "write kernel.dtb only"},
-	{"timing", OPT_TIMING, NULL, "print the time each phase took on stderr"},
-	{"help", 'h', NULL, "show this help and exit"},
-	{"version", 'V', NULL, "show the version and exit"},
+static const struct cli_opt opts[] = {
+	{"plan", 'p', "PLAN", CLI_ALL, "the plan as JSON ('mkimg plan --format json'); '-' reads stdin"},
+	{"output", 'o', "DIR", CLI_ALL, "write DIR/node<ID>/kernel.dtb, kernel.dts, kernel-overlay.dts"},
+	{"dtb-only", OPT_DTB_ONLY, NULL, CLI_ALL, "write kernel.dtb only"},
+	{"timing", OPT_TIMING, NULL, CLI_ALL, "print the time each phase took on stderr"},
+	{"help", 'h', NULL, CLI_ALL, "show this help and exit"},
+	{"version", 'V', NULL, CLI_ALL, "show the version and exit"},
 };
-#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+static const struct cli cli = {"dts-split", "", 1, opts, sizeof(opts) / sizeof(opts[0])};
 
 static void usage(FILE *f)
 {
 	fputs("usage: dts-split --plan PLAN BOARD -o DIR [--dtb-only] [--timing]\n\n"
 	      "Split the board's device tree (BOARD: .dtb, or .dts compiled with dtc) into one tree\n"
 	      "per node of the plan: only the node's RAM, cpus and devices; the rest reserved or\n"
-	      "disabled; the node's channels and shared pools in /chosen/mkimg.\n\noptions:\n",
+	      "disabled; the node's channels and shared pools in /chosen/mkimg.\n\n",
 	      f);
-	for (size_t i = 0; i < N_OPTS; i++) {
-		char left[40];
-		if (opts[i].id < 256)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", opts[i].id, opts[i].name, opts[i].arg ? " " : "",
-				 opts[i].arg ? opts[i].arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s", opts[i].name);
-		fprintf(f, "  %-22s %s\n", left, opts[i].help);
-	}
-}
-
-static int bad_usage(const char *fmt, const char *arg)
-{
-	fputs("dts-split: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'dts-split --help'.\n", stderr);
-	return 2;
+	cli_help(f, &cli);
 }
 
 struct args {
@@ -63,63 +43,47 @@ struct args {
 	bool timing;
 };
 
+static int on_opt(void *ctx, const struct cli_opt *o, const char *value)
+{
+	struct args *a = ctx;
+	switch (o->id) {
+	case 'h':
+		usage(stdout);
+		return 0;
+	case 'V':
+		printf("dts-split (mkimg) %s\n", MKIMG_VERSION);
+		return 0;
+	case 'p':
+		a->plan = value;
+		break;
+	case 'o':
+		a->out = value;
+		break;
+	case OPT_DTB_ONLY:
+		a->flags |= DTS_SPLIT_DTB_ONLY;
+		break;
+	case OPT_TIMING:
+		a->timing = true;
+		break;
+	}
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	struct option lo[N_OPTS + 1];
-	char so[2 * N_OPTS + 2] = ":";
-	size_t sk = 1; /* the leading ":" makes a missing value return ':' */
-	for (size_t i = 0; i < N_OPTS; i++) {
-		lo[i] = (struct option){opts[i].name, opts[i].arg ? required_argument : no_argument, NULL, opts[i].id};
-		if (opts[i].id < 256) {
-			so[sk++] = (char)opts[i].id;
-			if (opts[i].arg)
-				so[sk++] = ':';
-		}
-	}
-	lo[N_OPTS] = (struct option){0};
-	so[sk] = '\0';
-	opterr = 0;
-	for (;;) {
-		int c = getopt_long(argc, argv, so, lo, NULL);
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("dts-split (mkimg) %s\n", MKIMG_VERSION);
-			return 0;
-		case 'p':
-			a->plan = optarg;
-			break;
-		case 'o':
-			a->out = optarg;
-			break;
-		case OPT_DTB_ONLY:
-			a->flags |= DTS_SPLIT_DTB_ONLY;
-			break;
-		case OPT_TIMING:
-			a->timing = true;
-			break;
-		case ':':
-			return bad_usage("option '%s' needs a value", argv[optind - 1]);
-		default: {
-			char shortopt[3] = {'-', (char)optopt, 0};
-			return bad_usage("unknown option '%s'", optopt ? shortopt : argv[optind - 1]);
-		}
-		}
-	}
+	int first, status = cli_parse(&cli, argc, argv, on_opt, a, &first);
+	if (status >= 0)
+		return status;
 	if (!a->plan)
-		return bad_usage("%s", "no plan given (--plan PLAN)");
-	if (optind >= argc)
-		return bad_usage("%s", "no board device tree given");
-	if (optind + 1 < argc)
-		return bad_usage("unexpected argument '%s'", argv[optind + 1]);
-	if (!a->out || !*a->out)
-		return bad_usage("%s", "no output folder given (-o DIR)");
-	a->board = argv[optind];
+		return cli_bad_usage(&cli, "%s", "no plan given (--plan PLAN)");
+	if (first >= argc)
+		return cli_bad_usage(&cli, "%s", "no board device tree given");
+	if (first + 1 < argc)
+		return cli_bad_usage(&cli, "unexpected argument '%s'", argv[first + 1]);
+	if (!a->out)
+		return cli_bad_usage(&cli, "%s", "no output folder given (-o DIR)");
+	a->board = argv[first];
 	return -1;
 }
 
