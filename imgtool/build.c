@@ -13,7 +13,7 @@
  * is one single-quoted shell word (sb_sh); the progress file, which is
  * this run's own, comes through the environment (MKIMG_PROGRESS).
  */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _GNU_SOURCE /* realpath, pipe2, prctl */
 #include "build.h"
 
 #include "output.h"
@@ -23,7 +23,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <spawn.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -632,21 +633,45 @@ static int run_ninja(struct ctx *c)
 		if (strncmp(environ[i], "MKIMG_PROGRESS=", 15))
 			env[k++] = environ[i];
 	env[k] = progress_env;
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	pid_t pid;
-	int status = -1;
+	pid_t pid = -1;
+	int status = -1, err = 0, report[2];
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-	posix_spawnattr_setpgroup(&attr, 0);
-	int err = posix_spawnp(&pid, c->ninja, &fa, &attr, argv, env);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&fa);
+	/* fork, not posix_spawn: the child asks to be stopped with SIGTERM when
+	 * mkimg dies, even by SIGKILL (PR_SET_PDEATHSIG), so no build outlives
+	 * it; it reports a failed exec through a close-on-exec pipe. */
+	pid_t parent = getpid();
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		err = errno;
+	} else if ((pid = fork()) < 0) {
+		err = errno;
+		close(report[0]);
+		close(report[1]);
+	} else if (pid == 0) {
+		int fd, e;
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(127); /* mkimg died before the request took */
+		if ((fd = open("/dev/null", O_RDONLY)) < 0 || dup2(fd, 0) < 0 ||
+		    (fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666)) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) {
+			e = errno;
+		} else {
+			environ = env;
+			execvp(c->ninja, argv);
+			e = errno;
+		}
+		ssize_t w = write(report[1], &e, sizeof(e));
+		(void)w;
+		_exit(127);
+	} else {
+		setpgid(pid, pid); /* as the child does: whichever runs first */
+		close(report[1]);
+		if (read(report[0], &err, sizeof(err)) != sizeof(err))
+			err = 0; /* closed by the exec: Ninja runs */
+		close(report[0]);
+		if (err)
+			waitpid(pid, NULL, 0);
+	}
 	if (err) {
 		diag_error(c->d, NULL, NULL, "cannot run '%s': %s", c->ninja, strerror(err));
 	} else {
