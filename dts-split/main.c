@@ -6,6 +6,7 @@
  */
 #include "dts_split.h"
 #include "plan_json.h"
+#include "platform.h"
 
 #include <getopt.h>
 #include <sys/resource.h>

@@ -387,8 +387,8 @@ static int check_overlaps(struct packer *pk, const struct node_pack *np)
  * word must be nobody's RAM and not the loader's. */
 static int check_release(struct packer *pk, const struct node_pack *np)
 {
-	const struct pf_cpu *cpu = &pk->p->pf->cpus[np->n->cpus[0].index];
-	if (cpu->index == 0 || cpu->enable != PF_ENABLE_SPIN_TABLE)
+	const struct plan_board_cpu *cpu = &pk->p->board.cpus[np->n->cpus[0].index];
+	if (cpu->index == 0 || cpu->enable != PLAN_ENABLE_SPIN_TABLE)
 		return 0;
 	struct mk_range word = {cpu->release_addr, 8};
 	const struct plan_node *owner = ram_owner(pk->p, cpu->release_addr);
@@ -500,8 +500,8 @@ int pack_check_files(const struct plan *p, const char *outdir, const struct pack
 	struct node_inputs *in = pack_default_inputs(p, outdir);
 	unsigned errors = d->errors;
 	for (size_t i = 0; i < p->n_nodes; i++) {
-		const struct mf_node *mf = p->nodes[i].mf;
-		bool kernel = mf && mf->kernel.kind == MF_ART_FILE, user = mf && mf->rootserver.kind == MF_ART_FILE;
+		const struct plan_node *n = &p->nodes[i];
+		bool kernel = n->kernel.kind == PLAN_ART_FILE, user = n->root_task.kind == PLAN_ART_FILE;
 		if (kernel && user && trees) {
 			check_files_node(p, i, &in[i], &trees[i], d);
 			continue;
@@ -709,22 +709,22 @@ static uint64_t count_tables(const struct bp_map *m, size_t n, unsigned roots)
  * tree's /chosen stdout-path; a PL011 or nothing. */
 static uint64_t find_console(const struct plan *p, struct diags *d)
 {
-	const struct platform *pf = p->pf;
+	const struct plan_board *board = &p->board;
 	const char *path = p->console;
 	char buf[256];
-	if (!path && pf->fdt) {
-		int chosen = fdt_path_offset(pf->fdt, "/chosen");
-		const char *s = chosen >= 0 ? fdt_getprop(pf->fdt, chosen, "stdout-path", NULL) : NULL;
+	if (!path && board->fdt) {
+		int chosen = fdt_path_offset(board->fdt, "/chosen");
+		const char *s = chosen >= 0 ? fdt_getprop(board->fdt, chosen, "stdout-path", NULL) : NULL;
 		if (s) {
 			snprintf(buf, sizeof(buf), "%s", s);
 			buf[strcspn(buf, ":")] = '\0';
-			const char *alias = buf[0] != '/' ? fdt_get_alias(pf->fdt, buf) : NULL;
+			const char *alias = buf[0] != '/' ? fdt_get_alias(board->fdt, buf) : NULL;
 			path = alias ? alias : buf;
 		}
 	}
-	const struct pf_device *dev = path ? platform_find_device(pf, path) : NULL;
+	const struct plan_device *dev = path ? plan_find_device(board, path) : NULL;
 	if (!dev || !dev->n_regs || !dev->compatible || strcmp(dev->compatible, "arm,pl011")) {
-		struct mk_loc loc = {.file = pf->path};
+		struct mk_loc loc = {.file = board->path};
 		diag_warn(d, &loc, NULL, "no PL011 console for the loader's log%s%s: it boots silently",
 			  path ? " at " : "", path ? path : "");
 		return 0;
@@ -743,21 +743,21 @@ static void copy_name(char *dst, size_t n, const char *src)
  * there (QEMU's virt says smc only with virtualization=on). */
 static void board_facts(const struct plan *p, struct bp_header *h)
 {
-	const struct platform *pf = p->pf;
-	h->cpus = (uint32_t)pf->n_cpus;
-	if (pf->n_ram) { /* the banks are sorted and apart */
-		h->ram_base = pf->ram[0].base;
-		h->ram_size = range_end(pf->ram[pf->n_ram - 1]) - h->ram_base;
+	const struct plan_board *board = &p->board;
+	h->cpus = (uint32_t)board->n_cpus;
+	if (board->n_ram) { /* the banks are sorted and apart */
+		h->ram_base = board->ram[0].base;
+		h->ram_size = range_end(board->ram[board->n_ram - 1]) - h->ram_base;
 	}
-	if (pf->fdt && fdt_node_check_compatible(pf->fdt, 0, "linux,dummy-virt") == 0) {
+	if (board->fdt && fdt_node_check_compatible(board->fdt, 0, "linux,dummy-virt") == 0) {
 		copy_name(h->machine, sizeof(h->machine), "virt");
-		if (pf->psci == PF_PSCI_SMC)
+		if (board->psci == PLAN_PSCI_SMC)
 			h->flags |= BP_FLAG_VIRT;
 	}
 	const char *compat = NULL;
-	if (pf->fdt && pf->n_cpus) {
-		int off = fdt_path_offset(pf->fdt, pf->cpus[0].path);
-		compat = off >= 0 ? fdt_getprop(pf->fdt, off, "compatible", NULL) : NULL;
+	if (board->fdt && board->n_cpus) {
+		int off = fdt_path_offset(board->fdt, board->cpus[0].path);
+		compat = off >= 0 ? fdt_getprop(board->fdt, off, "compatible", NULL) : NULL;
 	}
 	if (compat && strchr(compat, ','))
 		compat = strchr(compat, ',') + 1;
@@ -784,14 +784,14 @@ static void fill_node(struct packer *pk, size_t i, struct bp_node *bn)
 {
 	const struct node_pack *np = &pk->np[i];
 	const struct plan_node *n = np->n;
-	const struct pf_cpu *cpu = &pk->p->pf->cpus[n->cpus[0].index];
+	const struct plan_board_cpu *cpu = &pk->p->board.cpus[n->cpus[0].index];
 	bn->id = n->id;
 	bn->cpu = n->cpus[0].index;
 	bn->start = cpu->index == 0 ? BP_START_SELF
-		    : cpu->enable == PF_ENABLE_SPIN_TABLE ? BP_START_SPIN : BP_START_PSCI;
+		    : cpu->enable == PLAN_ENABLE_SPIN_TABLE ? BP_START_SPIN : BP_START_PSCI;
 	bn->el = 1;
 	bn->mpidr = n->cpus[0].mpidr;
-	bn->release_addr = cpu->enable == PF_ENABLE_SPIN_TABLE ? cpu->release_addr : 0;
+	bn->release_addr = cpu->enable == PLAN_ENABLE_SPIN_TABLE ? cpu->release_addr : 0;
 	bn->ram_base = np->mem.base;
 	bn->ram_end = range_end(np->mem);
 	bn->kernel_base = np->kbase;
@@ -805,7 +805,7 @@ static void fill_node(struct packer *pk, size_t i, struct bp_node *bn)
 	bn->hcr_el2 = HCR_EL2_VALUE;
 	bn->cnthctl_el2 = CNTHCTL_EL2_VALUE;
 	bn->cptr_el2 = CPTR_EL2_VALUE;
-	bn->icc_sre_el2 = pk->p->pf->gic.version == 3 ? ICC_SRE_EL2_VALUE : 0;
+	bn->icc_sre_el2 = pk->p->board.gic_version == 3 ? ICC_SRE_EL2_VALUE : 0;
 	node_ops(pk, i, bn);
 	node_maps(pk, np, bn);
 }
@@ -972,7 +972,7 @@ static int self_check(struct packer *pk, const struct img *img)
 		.payload_avail = img->size - pk->loader_size,
 		.mpidr = h->primary_mpidr,
 	};
-	return image_check_plan(payload, &env, pk->p->mf ? pk->p->mf->path : NULL,
+	return image_check_plan(payload, &env, pk->p->manifest,
 				"mkimg made a boot plan its loader would refuse (a bug in mkimg): ", pk->d);
 }
 
@@ -1039,7 +1039,7 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	}
 	if (tables > range_end(p->loader)) {
 		char s1[32], s2[32], s3[32];
-		struct mk_loc loc = {.file = p->mf->path};
+		struct mk_loc loc = {.file = p->manifest};
 		diag_error(pk->d, &loc, "loader-room",
 			   "the loader's region holds %s of image and %s of page tables, more than its %s: "
 			   "give it more room with 'loader: {size: ...}'",
@@ -1055,14 +1055,14 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	h.image_base = base;
 	h.image_size = img.size;
 	h.region_end = range_end(p->loader);
-	h.primary_mpidr = p->pf->n_cpus ? p->pf->cpus[0].mpidr : 0;
+	h.primary_mpidr = p->board.n_cpus ? p->board.cpus[0].mpidr : 0;
 	h.mair = MAIR_VALUE;
 	h.tcr_el1 = TCR_EL1_VALUE;
 	h.tcr_el2 = TCR_EL2_VALUE;
 	h.sctlr_el1 = SCTLR_EL1_VALUE;
 	h.sctlr_el2 = SCTLR_EL2_VALUE;
-	h.psci = p->pf->psci == PF_PSCI_SMC ? BP_PSCI_SMC : p->pf->psci == PF_PSCI_HVC ? BP_PSCI_HVC : BP_PSCI_NONE;
-	h.gic_version = p->pf->gic.version;
+	h.psci = p->board.psci == PLAN_PSCI_SMC ? BP_PSCI_SMC : p->board.psci == PLAN_PSCI_HVC ? BP_PSCI_HVC : BP_PSCI_NONE;
+	h.gic_version = p->board.gic_version;
 	copy_name(h.name, sizeof(h.name), p->name);
 	board_facts(p, &h);
 
@@ -1129,10 +1129,10 @@ struct node_inputs *pack_default_inputs(const struct plan *p, const char *outdir
 	struct node_inputs *in = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*in));
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct plan_node *n = &p->nodes[i];
-		const struct mf_artifact *k = &n->mf->kernel, *r = &n->mf->rootserver;
-		in[i].kernel = k->kind == MF_ART_FILE ? xstrdup(k->path.s)
-						      : xasprintf("%s/node%u/Kernel.%u.elf", outdir, n->id, n->id);
-		in[i].rootserver = r->kind == MF_ART_FILE ? xstrdup(r->path.s)
+		const struct plan_artifact *k = &n->kernel, *r = &n->root_task;
+		in[i].kernel = k->kind == PLAN_ART_FILE ? xstrdup(k->path)
+							: xasprintf("%s/node%u/Kernel.%u.elf", outdir, n->id, n->id);
+		in[i].rootserver = r->kind == PLAN_ART_FILE ? xstrdup(r->path)
 							  : xasprintf("%s/node%u/capdl.%u.img", outdir, n->id, n->id);
 		in[i].dtb = xasprintf("%s/node%u/kernel.dtb", outdir, n->id);
 	}

@@ -8,6 +8,8 @@
  * progress lines to stderr even when it is not a terminal.
  */
 #include "build.h"
+#include "manifest.h"
+#include "platform.h"
 
 #include <unistd.h>
 
