@@ -48,8 +48,11 @@ static void sb_sh(struct sbuf *b, const char *s)
 	sb_putc(b, '\'');
 }
 
-enum what { KERNEL, ROOTSERVER };
+enum what { KERNEL, ROOT_TASK };
+/* The artifact's manifest key, which also names its files and folders
+ * under OUT/build/node<N>/; and its name in messages. */
 static const char *const what_name[] = {"kernel", "rootserver"};
+static const char *const what_prose[] = {"kernel", "root task"};
 /* What the inner build makes, and the name the result gets beside the
  * node's tree (the payload's member names, after the talk). */
 static const char *const made_name[] = {"kernel.elf", "rootserver.elf"};
@@ -390,14 +393,14 @@ static void cmake_unsafe_error(struct diags *d, const struct mk_loc *loc, unsign
 static bool build_ok(struct diags *d, const struct plan_node *n, enum what what, const struct plan_artifact *a,
 		     char real[PATH_MAX])
 {
-	if (what == ROOTSERVER && a->build && !strcmp(a->build, "sel4")) {
-		diag_error(d, &a->build_loc, NULL, "node %u: 'build: sel4' builds a kernel, not a rootserver; "
+	if (what == ROOT_TASK && a->build && !strcmp(a->build, "sel4")) {
+		diag_error(d, &a->build_loc, NULL, "node %u: 'build: sel4' builds a kernel, not a root task; "
 			   "use 'build: cmake'", n->id);
 		return false;
 	}
 	if (!a->source || !realpath(a->source, real) || !is_dir(real)) {
 		diag_error(d, &a->source_loc, NULL, "node %u: %s source '%s' is not a folder", n->id,
-			   what_name[what], a->source ? a->source : "");
+			   what_prose[what], a->source ? a->source : "");
 		return false;
 	}
 	char bad = cmake_unsafe(real);
@@ -414,7 +417,7 @@ static bool file_ok(struct diags *d, const struct plan_node *n, enum what what, 
 {
 	struct stat st = {0};
 	if (stat(a->path, &st) < 0 || !S_ISREG(st.st_mode)) {
-		diag_error(d, &a->path_loc, NULL, "node %u: %s '%s': %s", n->id, what_name[what], a->path,
+		diag_error(d, &a->path_loc, NULL, "node %u: %s '%s': %s", n->id, what_prose[what], a->path,
 			   S_ISDIR(st.st_mode) ? "is a folder" : strerror(errno));
 		return false;
 	}
@@ -455,9 +458,9 @@ static void collect(struct ctx *c, struct node_artifacts *out)
 	for (size_t i = 0; i < c->p->n_nodes; i++) {
 		const struct plan_node *n = &c->p->nodes[i];
 		const struct plan_artifact *arts[] = {&n->kernel, &n->root_task};
-		char **paths[] = {&out[i].kernel, &out[i].rootserver};
+		char **paths[] = {&out[i].kernel, &out[i].root_task};
 		out[i].id = n->id;
-		for (enum what w = KERNEL; w <= ROOTSERVER; w++) {
+		for (enum what w = KERNEL; w <= ROOT_TASK; w++) {
 			if (arts[w]->kind == PLAN_ART_FILE && file_ok(c->d, n, w, arts[w]))
 				*paths[w] = xstrdup(arts[w]->path);
 			else if (arts[w]->kind == PLAN_ART_BUILD)
@@ -476,10 +479,10 @@ int build_check_inputs(const struct plan *p, const char *outdir, struct diags *d
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct plan_node *n = &p->nodes[i];
 		const struct plan_artifact *arts[] = {&n->kernel, &n->root_task};
-		for (enum what w = KERNEL; w <= ROOTSERVER; w++) {
+		for (enum what w = KERNEL; w <= ROOT_TASK; w++) {
 			if (arts[w]->kind == PLAN_ART_NONE) {
 				diag_error(d, &n->loc, NULL, "node %u has no %s: give it '%s:' with a file or a build "
-					   "section", n->id, what_name[w], what_name[w]);
+					   "section", n->id, what_prose[w], what_name[w]);
 			} else if (arts[w]->kind == PLAN_ART_FILE) {
 				file_ok(d, n, w, arts[w]);
 			} else if (arts[w]->kind == PLAN_ART_BUILD && build_ok(d, n, w, arts[w], real) && out_bad) {
@@ -571,19 +574,20 @@ static void event(struct ctx *c, const char *line)
 	FILE *f = c->o->progress;
 	if (!j)
 		return;
+	const char *shown = what_prose[j->what];
 	if (!strcmp(kind, "start")) {
 		j->started = now();
 		if (f)
-			fprintf(f, "build: node %u %s: started\n", id, what);
+			fprintf(f, "build: node %u %s: started\n", id, shown);
 	} else if (!strcmp(kind, "done")) {
 		if (f && !strcmp(result, "uptodate"))
-			fprintf(f, "build: node %u %s: up to date\n", id, what);
+			fprintf(f, "build: node %u %s: up to date\n", id, shown);
 		else if (f)
-			fprintf(f, "build: node %u %s: built (%.1f s)\n", id, what, now() - j->started);
+			fprintf(f, "build: node %u %s: built (%.1f s)\n", id, shown, now() - j->started);
 	} else if (!strcmp(kind, "fail")) {
 		if (f)
-			fprintf(f, "build: node %u %s: FAILED, see %s\n", id, what, j->shown_log);
-		diag_error(c->d, &j->a->loc, NULL, "node %u: the %s build failed; its log is '%s'", id, what,
+			fprintf(f, "build: node %u %s: FAILED, see %s\n", id, shown, j->shown_log);
+		diag_error(c->d, &j->a->loc, NULL, "node %u: the %s build failed; its log is '%s'", id, shown,
 			   j->shown_log);
 		note_first_error(c, j);
 	}
@@ -726,7 +730,7 @@ int build_nodes(const struct plan *p, const char *outdir, const struct build_opt
 		goto done;
 	for (size_t i = 0; i < c.n_jobs; i++) {
 		const struct job *j = &c.jobs[i];
-		char **slot = j->what == KERNEL ? &out[j->index].kernel : &out[j->index].rootserver;
+		char **slot = j->what == KERNEL ? &out[j->index].kernel : &out[j->index].root_task;
 		*slot = xstrdup(j->out);
 	}
 	ret = 0;
@@ -742,7 +746,7 @@ void node_artifacts_free(struct node_artifacts *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(a[i].kernel);
-		free(a[i].rootserver);
-		a[i].kernel = a[i].rootserver = NULL;
+		free(a[i].root_task);
+		a[i].kernel = a[i].root_task = NULL;
 	}
 }

@@ -293,9 +293,9 @@ static int pack_dir(const struct plan *p, const char *dir, const struct node_art
 			free((char *)in[i].kernel);
 			in[i].kernel = xstrdup(art[i].kernel);
 		}
-		if (art[i].rootserver) {
-			free((char *)in[i].rootserver);
-			in[i].rootserver = xstrdup(art[i].rootserver);
+		if (art[i].root_task) {
+			free((char *)in[i].root_task);
+			in[i].root_task = xstrdup(art[i].root_task);
 		}
 	}
 	struct pack_result r;

@@ -82,14 +82,14 @@ struct node_pack {
 	const struct plan_node *n;
 	const struct node_inputs *in;
 	struct mk_range mem; /* memory[0] */
-	struct elf_file kernel, user;
+	struct elf_file kernel, root_task;
 	uint8_t *dtb;
 	size_t dtb_file_size;
 	uint64_t dtb_size;
 	uint64_t kbase, kend, voff;     /* physical range; virtual - physical */
 	uint64_t win_va, win_size;      /* the kernel window (TTBR1) */
 	uint64_t dtb_addr;
-	uint64_t ui_vmin, ui_vmax, ui_p, ui_end, pv;
+	uint64_t rt_vmin, rt_vmax, rt_p, rt_end, pv;
 	char name[3][32];               /* Kernel.N.elf, capdl.N.img, kernel.N.dtb */
 };
 
@@ -325,46 +325,46 @@ static int check_dtb(struct packer *pk, struct node_pack *np)
 
 /* The root task: a static AArch64 executable with disjoint segments and
  * its entry inside them. */
-static int check_user(struct packer *pk, struct node_pack *np)
+static int check_root_task(struct packer *pk, struct node_pack *np)
 {
-	struct elf_file *u = &np->user;
+	struct elf_file *rt = &np->root_task;
 	const char *what = np->name[1];
-	if (elf_read(u, what, pk->d) < 0)
+	if (elf_read(rt, what, pk->d) < 0)
 		return -1;
-	if (u->dynamic)
-		return input_error(pk->d, u->path, what, "not a static executable (it has PT_INTERP or PT_DYNAMIC)");
-	sort(u->segs, u->n_segs, sizeof(*u->segs), seg_by_vaddr);
+	if (rt->dynamic)
+		return input_error(pk->d, rt->path, what, "not a static executable (it has PT_INTERP or PT_DYNAMIC)");
+	sort(rt->segs, rt->n_segs, sizeof(*rt->segs), seg_by_vaddr);
 	uint64_t end = 0;
-	for (size_t i = 0; i < u->n_segs; i++) {
-		if (u->segs[i].vaddr < end)
-			return input_error(pk->d, u->path, what, "its segments overlap at 0x%" PRIx64, u->segs[i].vaddr);
-		end = u->segs[i].vaddr + u->segs[i].memsz;
+	for (size_t i = 0; i < rt->n_segs; i++) {
+		if (rt->segs[i].vaddr < end)
+			return input_error(pk->d, rt->path, what, "its segments overlap at 0x%" PRIx64, rt->segs[i].vaddr);
+		end = rt->segs[i].vaddr + rt->segs[i].memsz;
 	}
-	np->ui_vmin = align_down(u->segs[0].vaddr, PAGE);
-	np->ui_vmax = align_up(end, PAGE);
-	if (np->ui_vmax > PACK_USER_TOP || end < u->segs[0].vaddr)
-		return input_error(pk->d, u->path, what, "linked at [0x%" PRIx64 ", 0x%" PRIx64 "): a root task runs in "
-				 "the lower half, below 0x%llx (seL4_UserTop of an EL1 kernel); relink it lower", np->ui_vmin,
+	np->rt_vmin = align_down(rt->segs[0].vaddr, PAGE);
+	np->rt_vmax = align_up(end, PAGE);
+	if (np->rt_vmax > PACK_USER_TOP || end < rt->segs[0].vaddr)
+		return input_error(pk->d, rt->path, what, "linked at [0x%" PRIx64 ", 0x%" PRIx64 "): a root task runs in "
+				 "the lower half, below 0x%llx (seL4_UserTop of an EL1 kernel); relink it lower", np->rt_vmin,
 				 end, (unsigned long long)PACK_USER_TOP);
-	if (u->entry < np->ui_vmin || u->entry >= np->ui_vmax)
-		return input_error(pk->d, u->path, what, "its entry point 0x%" PRIx64 " is outside its image", u->entry);
+	if (rt->entry < np->rt_vmin || rt->entry >= np->rt_vmax)
+		return input_error(pk->d, rt->path, what, "its entry point 0x%" PRIx64 " is outside its image", rt->entry);
 	return 0;
 }
 
 /* The root task unpacked on the page after the DTB as one contiguous
  * region, phys = virt + pv_offset, inside the node's RAM. */
-static int place_user(struct packer *pk, struct node_pack *np)
+static int place_root_task(struct packer *pk, struct node_pack *np)
 {
-	np->ui_p = align_up(np->dtb_addr + np->dtb_size, PAGE);
-	if (np->ui_vmax - np->ui_vmin > range_end(np->mem) - np->ui_p) {
+	np->rt_p = align_up(np->dtb_addr + np->dtb_size, PAGE);
+	if (np->rt_vmax - np->rt_vmin > range_end(np->mem) - np->rt_p) {
 		char s[32];
-		return input_error(pk->d, np->user.path, np->name[1],
+		return input_error(pk->d, np->root_task.path, np->name[1],
 				 "needs %s at 0x%" PRIx64 ", past the end of node %u's RAM [0x%" PRIx64 ", 0x%" PRIx64 ")",
-				 fmt_size(s, np->ui_vmax - np->ui_vmin), np->ui_p, np->n->id, np->mem.base,
+				 fmt_size(s, np->rt_vmax - np->rt_vmin), np->rt_p, np->n->id, np->mem.base,
 				 range_end(np->mem));
 	}
-	np->ui_end = np->ui_p + (np->ui_vmax - np->ui_vmin);
-	np->pv = np->ui_p - np->ui_vmin;
+	np->rt_end = np->rt_p + (np->rt_vmax - np->rt_vmin);
+	np->pv = np->rt_p - np->rt_vmin;
 	return 0;
 }
 
@@ -372,7 +372,7 @@ static int place_user(struct packer *pk, struct node_pack *np)
  * to prove is that none of them meets the loader. */
 static int check_overlaps(struct packer *pk, const struct node_pack *np)
 {
-	struct mk_range all = {np->kbase, np->ui_end - np->kbase};
+	struct mk_range all = {np->kbase, np->rt_end - np->kbase};
 	if (!ranges_overlap(all, pk->p->loader))
 		return 0;
 	struct mk_loc loc = np->n->loc;
@@ -426,7 +426,8 @@ static int node_init(struct packer *pk, struct node_pack *np)
 /* Every check of a node's kernel, tree and root task, read into np. */
 static int check_node(struct packer *pk, struct node_pack *np)
 {
-	if (check_kernel(pk, np) < 0 || check_dtb(pk, np) < 0 || check_user(pk, np) < 0 || place_user(pk, np) < 0)
+	if (check_kernel(pk, np) < 0 || check_dtb(pk, np) < 0 || check_root_task(pk, np) < 0 ||
+	    place_root_task(pk, np) < 0)
 		return -1;
 	return check_overlaps(pk, np) < 0 || check_release(pk, np) < 0 ? -1 : 0;
 }
@@ -437,14 +438,14 @@ static int load_node(struct packer *pk, struct node_pack *np)
 	if (node_init(pk, np) < 0)
 		return -1;
 	np->kernel.path = in->kernel;
-	np->user.path = in->rootserver;
-	if (!in->kernel || !in->rootserver || !in->dtb) {
+	np->root_task.path = in->root_task;
+	if (!in->kernel || !in->root_task || !in->dtb) {
 		diag_error(pk->d, &np->n->loc, "image-input", "node %u has no %s to pack", np->n->id,
-			   !in->kernel ? "kernel" : !in->rootserver ? "root task" : "device tree");
+			   !in->kernel ? "kernel" : !in->root_task ? "root task" : "device tree");
 		return -1;
 	}
 	if (input_read(in->kernel, IN_KERNEL, NULL, &np->kernel.buf, &np->kernel.size, pk->d) < 0 ||
-	    input_read(in->rootserver, IN_ROOT_TASK, NULL, &np->user.buf, &np->user.size, pk->d) < 0 ||
+	    input_read(in->root_task, IN_ROOT_TASK, NULL, &np->root_task.buf, &np->root_task.size, pk->d) < 0 ||
 	    input_read(in->dtb, IN_NODE_DTB, NULL, &np->dtb, &np->dtb_file_size, pk->d) < 0)
 		return -1;
 	return check_node(pk, np);
@@ -455,11 +456,11 @@ int pack_check_elf(const struct plan *p, size_t i, const struct node_inputs *in,
 {
 	struct packer pk = {.p = p, .d = d};
 	struct node_pack np = {.n = &p->nodes[i], .in = in};
-	struct elf_file *e = kernel ? &np.kernel : &np.user;
+	struct elf_file *e = kernel ? &np.kernel : &np.root_task;
 	if (libelf_ready(d) < 0 || node_init(&pk, &np) < 0)
 		return -1;
-	*e = (struct elf_file){.path = kernel ? in->kernel : in->rootserver, .buf = (uint8_t *)buf, .size = size};
-	int ret = kernel ? check_kernel(&pk, &np) : check_user(&pk, &np);
+	*e = (struct elf_file){.path = kernel ? in->kernel : in->root_task, .buf = (uint8_t *)buf, .size = size};
+	int ret = kernel ? check_kernel(&pk, &np) : check_root_task(&pk, &np);
 	free(e->segs);
 	return ret;
 }
@@ -472,15 +473,15 @@ static void check_files_node(const struct plan *p, size_t i, const struct node_i
 	struct packer pk = {.p = p, .d = d};
 	struct node_pack np = {.n = &p->nodes[i], .in = in, .dtb = (uint8_t *)tree->dtb, .dtb_file_size = tree->size};
 	np.kernel.path = in->kernel;
-	np.user.path = in->rootserver;
+	np.root_task.path = in->root_task;
 	if (libelf_ready(d) == 0 && node_init(&pk, &np) == 0 &&
 	    input_read(in->kernel, IN_KERNEL, NULL, &np.kernel.buf, &np.kernel.size, d) == 0 &&
-	    input_read(in->rootserver, IN_ROOT_TASK, NULL, &np.user.buf, &np.user.size, d) == 0)
+	    input_read(in->root_task, IN_ROOT_TASK, NULL, &np.root_task.buf, &np.root_task.size, d) == 0)
 		check_node(&pk, &np);
 	free(np.kernel.buf);
 	free(np.kernel.segs);
-	free(np.user.buf);
-	free(np.user.segs);
+	free(np.root_task.buf);
+	free(np.root_task.segs);
 }
 
 /* One file of a node whose other input is built later. */
@@ -488,7 +489,7 @@ static void check_file(const struct plan *p, size_t i, const struct node_inputs 
 {
 	uint8_t *buf;
 	size_t size;
-	if (input_read(kernel ? in->kernel : in->rootserver, kernel ? IN_KERNEL : IN_ROOT_TASK, NULL, &buf, &size,
+	if (input_read(kernel ? in->kernel : in->root_task, kernel ? IN_KERNEL : IN_ROOT_TASK, NULL, &buf, &size,
 		       d) < 0)
 		return;
 	pack_check_elf(p, i, in, kernel, buf, size, d);
@@ -501,14 +502,14 @@ int pack_check_files(const struct plan *p, const char *outdir, const struct pack
 	unsigned errors = d->errors;
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct plan_node *n = &p->nodes[i];
-		bool kernel = n->kernel.kind == PLAN_ART_FILE, user = n->root_task.kind == PLAN_ART_FILE;
-		if (kernel && user && trees) {
+		bool kernel = n->kernel.kind == PLAN_ART_FILE, root_task = n->root_task.kind == PLAN_ART_FILE;
+		if (kernel && root_task && trees) {
 			check_files_node(p, i, &in[i], &trees[i], d);
 			continue;
 		}
 		if (kernel)
 			check_file(p, i, &in[i], true, d);
-		if (user)
+		if (root_task)
 			check_file(p, i, &in[i], false, d);
 	}
 	pack_inputs_free(in, p->n_nodes);
@@ -615,15 +616,15 @@ static void node_ops(struct packer *pk, size_t i, struct bp_node *bn)
 		op_zero(pk, s->paddr + s->filesz, s->memsz - s->filesz);
 	}
 	op_copy(pk, 3 * i + 2, 0, np->dtb_addr, np->dtb_size);
-	uint64_t cur = np->ui_vmin;
-	for (size_t j = 0; j < np->user.n_segs; j++) {
-		const struct seg *s = &np->user.segs[j];
+	uint64_t cur = np->rt_vmin;
+	for (size_t j = 0; j < np->root_task.n_segs; j++) {
+		const struct seg *s = &np->root_task.segs[j];
 		op_zero(pk, cur + np->pv, s->vaddr - cur);
 		op_copy(pk, 3 * i + 1, s->off, s->vaddr + np->pv, s->filesz);
 		op_zero(pk, s->vaddr + s->filesz + np->pv, s->memsz - s->filesz);
 		cur = s->vaddr + s->memsz;
 	}
-	op_zero(pk, cur + np->pv, np->ui_vmax - cur);
+	op_zero(pk, cur + np->pv, np->rt_vmax - cur);
 	bn->ops_count = (uint32_t)(pk->n_ops - bn->ops_first);
 }
 
@@ -797,7 +798,7 @@ static void fill_node(struct packer *pk, size_t i, struct bp_node *bn)
 	bn->kernel_base = np->kbase;
 	bn->kernel_end = np->kend;
 	bn->entry = np->kernel.entry;
-	uint64_t regs[6] = {np->ui_p, np->ui_end, np->pv, np->user.entry, np->dtb_addr, np->dtb_size};
+	uint64_t regs[6] = {np->rt_p, np->rt_end, np->pv, np->root_task.entry, np->dtb_addr, np->dtb_size};
 	memcpy(bn->regs, regs, sizeof(regs));
 	bn->mair_el1 = MAIR_VALUE;
 	bn->tcr_el1 = TCR_EL1_VALUE;
@@ -1013,8 +1014,8 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	struct bp_member *mem = xcalloc(nn ? 3 * nn : 1, sizeof(*mem));
 	for (size_t i = 0; i < nn; i++) {
 		const struct node_pack *np = &pk->np[i];
-		const void *data[3] = {np->kernel.buf, np->user.buf, np->dtb};
-		size_t size[3] = {np->kernel.size, np->user.size, np->dtb_file_size};
+		const void *data[3] = {np->kernel.buf, np->root_task.buf, np->dtb};
+		size_t size[3] = {np->kernel.size, np->root_task.size, np->dtb_file_size};
 		for (int j = 0; j < 3; j++) {
 			struct bp_member *m = &mem[3 * i + j];
 			m->offset = cpio_member(&img, np->name[j], data[j], size[j], (unsigned)(2 + 3 * i + j), mtime);
@@ -1113,8 +1114,8 @@ out:
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		free(pk.np[i].kernel.buf);
 		free(pk.np[i].kernel.segs);
-		free(pk.np[i].user.buf);
-		free(pk.np[i].user.segs);
+		free(pk.np[i].root_task.buf);
+		free(pk.np[i].root_task.segs);
 		free(pk.np[i].dtb);
 	}
 	free(pk.np);
@@ -1132,7 +1133,7 @@ struct node_inputs *pack_default_inputs(const struct plan *p, const char *outdir
 		const struct plan_artifact *k = &n->kernel, *r = &n->root_task;
 		in[i].kernel = k->kind == PLAN_ART_FILE ? xstrdup(k->path)
 							: xasprintf("%s/node%u/Kernel.%u.elf", outdir, n->id, n->id);
-		in[i].rootserver = r->kind == PLAN_ART_FILE ? xstrdup(r->path)
+		in[i].root_task = r->kind == PLAN_ART_FILE ? xstrdup(r->path)
 							  : xasprintf("%s/node%u/capdl.%u.img", outdir, n->id, n->id);
 		in[i].dtb = xasprintf("%s/node%u/kernel.dtb", outdir, n->id);
 	}
@@ -1143,7 +1144,7 @@ void pack_inputs_free(struct node_inputs *in, size_t n)
 {
 	for (size_t i = 0; in && i < n; i++) {
 		free((char *)in[i].kernel);
-		free((char *)in[i].rootserver);
+		free((char *)in[i].root_task);
 		free((char *)in[i].dtb);
 	}
 	free(in);

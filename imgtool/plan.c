@@ -962,7 +962,7 @@ int plan_build(struct plan *p, const struct manifest *m, const struct platform *
 	plan_nodes(&pl);
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		copy_artifact(&pl, &p->nodes[i].kernel, &pl.mn[i]->kernel);
-		copy_artifact(&pl, &p->nodes[i].root_task, &pl.mn[i]->rootserver);
+		copy_artifact(&pl, &p->nodes[i].root_task, &pl.mn[i]->root_task);
 	}
 	plan_cpus(&pl);
 	plan_pools_declare(&pl);
