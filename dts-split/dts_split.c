@@ -1,8 +1,8 @@
 /* dts_split.c - per-node device trees from a plan (see dts_split.h): the
  * entry points, and writing every node's files, all or nothing.
  *
- * The board's blob is only read. A `struct board` indexes it once, a
- * `struct split` makes every decision for one plan node before anything is
+ * The board's blob (the plan's copy) is only read. A `struct board`
+ * indexes it once, a `struct split` makes every decision for one plan node before anything is
  * written, and two emitters, the blob writer and the overlay writer, read
  * the same decisions. split_internal.h says which file holds which part.
  */

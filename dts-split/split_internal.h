@@ -1,7 +1,8 @@
 /* split_internal.h - what the files of the dts-split library share
  * (internal; dts_split.h is the public face).
  *
- * The board's blob is only read. A `struct board` indexes it once: every
+ * The board's blob, the plan's copy (plan.board.fdt), is only read. A
+ * `struct board` indexes it once, with the plan's board facts: every
  * node in tree order with its path, parent, the end of its subtree and its
  * role (split_board.c). A `struct split` then makes every decision for one
  * plan node (what is dropped, disabled, changed or added) before anything

@@ -137,7 +137,7 @@ struct plan_node {
 	size_t n_reserved;
 	size_t *pools; /* indices into plan.pools, by name */
 	size_t n_pools;
-	const char **devices; /* sorted */
+	const char **devices; /* sorted; paths in plan.board.devices */
 	size_t n_devices;
 	struct plan_irq *irqs; /* by irq */
 	size_t n_irqs;
