@@ -2,9 +2,9 @@
  * entry points, and writing every node's files, all or nothing.
  *
  * The board's blob (the plan's copy) is only read. A `struct board`
- * indexes it once, a `struct split` makes every decision for one plan node before anything is
- * written, and two emitters, the blob writer and the overlay writer, read
- * the same decisions. split_internal.h says which file holds which part.
+ * indexes it once, a `struct split` makes every decision for one plan node
+ * before anything is written, and two emitters, the blob writer and the
+ * overlay writer, read the same decisions. split_internal.h says which file holds which part.
  */
 #include "split_internal.h"
 #include "dts_text.h"
