@@ -1,10 +1,10 @@
 /* dts_split.c - per-node device trees from a plan (see dts_split.h): the
  * entry points, and writing every node's files, all or nothing.
  *
- * The board's blob is only read. A `struct board` indexes it once, a
- * `struct split` makes every decision for one plan node before anything is
- * written, and two emitters, the blob writer and the overlay writer, read
- * the same decisions. split_internal.h says which file holds which part.
+ * The board's blob (the plan's copy) is only read. A `struct board`
+ * indexes it once, a `struct split` makes every decision for one plan node
+ * before anything is written, and two emitters, the blob writer and the
+ * overlay writer, read the same decisions. split_internal.h says which file holds which part.
  */
 #include "split_internal.h"
 #include "dts_text.h"
@@ -40,7 +40,7 @@ static void split_init(struct split *s, const struct board *b, const struct plan
 static int node_begin(struct board *b, const struct plan *p, const struct plan_node *n, struct diags *d)
 {
 	unsigned errors = d->errors;
-	if (board_init(b, p->pf, d) < 0)
+	if (board_init(b, &p->board, d) < 0)
 		return -1;
 	check_node(b, p, n, d);
 	if (d->errors > errors) {
@@ -194,7 +194,7 @@ int dts_split_write_ex(const struct plan *p, const char *outdir, unsigned flags,
 		diag_error(d, NULL, NULL, "no output folder given");
 		return -1;
 	}
-	if (board_init(&b, p->pf, d) < 0)
+	if (board_init(&b, &p->board, d) < 0)
 		return -1;
 	check_plan(&b, p, d);
 	if (d->errors > errors) {

@@ -20,8 +20,8 @@
  * references between kept nodes stay valid. Output is deterministic: the
  * same plan and board give the same bytes.
  *
- * Nothing here depends on plan->mf: a plan rebuilt from JSON (with mf NULL)
- * works. Functions return 0, or -1 with errors in `d`; they never print.
+ * Nothing here reads more than the plan (plan.h), whose board copy holds
+ * the blob to split: a plan rebuilt from JSON works as well as the planner's. Functions return 0, or -1 with errors in `d`; they never print.
  */
 #ifndef MKIMG_DTS_SPLIT_H
 #define MKIMG_DTS_SPLIT_H

@@ -8,6 +8,7 @@
 #include "dts_split.h"
 #include "output.h"
 #include "plan_json.h"
+#include "platform.h"
 
 #include <sys/resource.h>
 

@@ -12,7 +12,7 @@
 
 struct jctx {
 	struct plan_json *pj;
-	const struct platform *pf;
+	const struct plan_board *pb; /* the plan's copy of the board */
 	struct diags *d;
 	struct mk_loc loc; /* the file */
 };
@@ -24,12 +24,6 @@ static void jerr(struct jctx *c, const char *check, const char *fmt, ...)
 	va_start(ap, fmt);
 	diag_vadd(c->d, DIAG_ERROR, &c->loc, check, fmt, ap);
 	va_end(ap);
-}
-
-static const char *own(struct jctx *c, const char *s)
-{
-	*VEC_PUSH(c->pj->strings, c->pj->n_strings) = xstrdup(s);
-	return c->pj->strings[c->pj->n_strings - 1];
 }
 
 /* A number: a JSON integer >= 0, or a string in hex ("0x...") or decimal. */
@@ -129,18 +123,23 @@ static void parse_pools(struct jctx *c, const json_t *arr)
 			jerr(c, "plan-json", "%s.keep: expected true or false", what);
 		if (!name)
 			continue;
-		struct plan_pool pp = {.name = own(c, json_string_value(name)), .keep = json_is_true(keep), .loc = c->loc};
+		struct plan_pool pp = {.name = xstrdup(json_string_value(name)), .keep = json_is_true(keep), .loc = c->loc};
 		char w[96];
 		snprintf(w, sizeof(w), "%s.base", what);
 		if (!base || !size) {
 			jerr(c, "plan-json", "%s: needs \"base\" and \"size\"", what);
+			free(pp.name);
 			continue;
 		}
-		if (!get_u64(c, base, w, &pp.r.base))
+		if (!get_u64(c, base, w, &pp.r.base)) {
+			free(pp.name);
 			continue;
+		}
 		snprintf(w, sizeof(w), "%s.size", what);
-		if (!get_u64(c, size, w, &pp.r.size))
+		if (!get_u64(c, size, w, &pp.r.size)) {
+			free(pp.name);
 			continue;
+		}
 		for (size_t j = 0; j < p->n_pools; j++)
 			if (!strcmp(p->pools[j].name, pp.name))
 				jerr(c, "pool-duplicate", "%s: shared pool '%s' given twice", what, pp.name);
@@ -193,7 +192,7 @@ static void parse_channels(struct jctx *c, const json_t *arr)
 
 static void node_cpus(struct jctx *c, struct plan_node *n, const json_t *arr, const char *where)
 {
-	const struct platform *pf = c->pf;
+	const struct plan_board *pb = c->pb;
 	size_t i;
 	json_t *x;
 	json_array_foreach(arr, i, x) {
@@ -210,19 +209,19 @@ static void node_cpus(struct jctx *c, struct plan_node *n, const json_t *arr, co
 		}
 		if (!get_uint(c, idx, json_is_object(x) ? w : what, &index))
 			continue;
-		if (index >= pf->n_cpus) {
-			jerr(c, "cpu-range", "node %u: cpu %u does not exist; '%s' has %zu cpus", n->id, index, pf->path,
-			     pf->n_cpus);
+		if (index >= pb->n_cpus) {
+			jerr(c, "cpu-range", "node %u: cpu %u does not exist; '%s' has %zu cpus", n->id, index, pb->path,
+			     pb->n_cpus);
 			continue;
 		}
-		const struct pf_cpu *pc = &pf->cpus[index];
+		const struct plan_board_cpu *pc = &pb->cpus[index];
 		uint64_t m;
 		snprintf(w, sizeof(w), "%s.mpidr", what);
 		if (mpidr && get_u64(c, mpidr, w, &m) && m != pc->mpidr)
 			jerr(c, "cpu-mpidr",
 			     "node %u: cpu %u has mpidr 0x%" PRIx64 " in the plan but 0x%" PRIx64
 			     " in '%s'; was the plan made for another board?",
-			     n->id, index, m, pc->mpidr, pf->path);
+			     n->id, index, m, pc->mpidr, pb->path);
 		*VEC_PUSH(n->cpus, n->n_cpus) = (struct plan_cpu){index, pc->mpidr, pc->enable};
 	}
 }
@@ -236,10 +235,10 @@ static void node_devices(struct jctx *c, struct plan_node *n, const json_t *arr,
 			jerr(c, "plan-json", "%s.devices[%zu]: expected a device-tree path", where, i);
 			continue;
 		}
-		const struct pf_device *dev = platform_find_device(c->pf, json_string_value(x));
+		const struct plan_device *dev = plan_find_device(c->pb, json_string_value(x));
 		if (!dev) {
 			jerr(c, "device-unknown", "node %u: device '%s' is not in '%s'", n->id, json_string_value(x),
-			     c->pf->path);
+			     c->pb->path);
 			continue;
 		}
 		*VEC_PUSH(n->devices, n->n_devices) = dev->path;
@@ -320,7 +319,7 @@ static void node_reserved(struct jctx *c, struct plan_node *n)
 	for (size_t i = 0; i < p->n_pools; i++)
 		pools[i] = p->pools[i].r;
 	size_t np = ranges_normalize(pools, p->n_pools);
-	size_t k = ranges_subtract(c->pf->ram, c->pf->n_ram, mem, nm, &not_mine);
+	size_t k = ranges_subtract(c->pb->ram, c->pb->n_ram, mem, nm, &not_mine);
 	n->n_reserved = ranges_subtract(not_mine, k, pools, np, &n->reserved);
 	free(not_mine);
 	free(mem);
@@ -392,12 +391,12 @@ static void parse_top(struct jctx *c, const json_t *root)
 	json_t *channels = field(c, root, "channels", JSON_ARRAY, false, "plan");
 	json_t *nodes = field(c, root, "nodes", JSON_ARRAY, true, "plan");
 
-	p->name = name ? own(c, json_string_value(name)) : "";
+	p->name = xstrdup(name ? json_string_value(name) : "");
 	if (console) {
-		const struct pf_device *dev = platform_find_device(c->pf, json_string_value(console));
+		const struct plan_device *dev = plan_find_device(c->pb, json_string_value(console));
 		if (!dev)
 			jerr(c, "device-unknown", "console '%s' is not a device in '%s'", json_string_value(console),
-			     c->pf->path);
+			     c->pb->path);
 		else
 			p->console = dev->path;
 	}
@@ -432,10 +431,11 @@ int plan_json_parse(struct plan_json *pj, const char *path, const char *text, si
 		    const struct platform *pf, struct diags *d)
 {
 	*pj = (struct plan_json){0};
-	struct jctx c = {pj, pf, d, {.file = NULL}};
+	struct jctx c = {pj, &pj->plan.board, d, {.file = NULL}};
 	unsigned errors = d->errors;
-	pj->plan.pf = pf;
-	c.loc.file = path;
+	plan_board_copy(&pj->plan.board, pf);
+	pj->plan.manifest = xstrdup(path); /* the plan's locations name it */
+	c.loc.file = pj->plan.manifest;
 
 	json_error_t err;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
@@ -466,8 +466,5 @@ int plan_json_load(struct plan_json *pj, const char *path, const struct platform
 void plan_json_free(struct plan_json *pj)
 {
 	plan_free(&pj->plan);
-	for (size_t i = 0; i < pj->n_strings; i++)
-		free(pj->strings[i]);
-	free(pj->strings);
 	*pj = (struct plan_json){0};
 }

@@ -9,8 +9,9 @@
  * list the node; none; the channels to or from it).
  *
  * Device and console paths must name devices of the board: the plan keeps
- * the board's own strings. The plan has no manifest (plan.mf is NULL);
- * every node's `loc` names the JSON file.
+ * its copy of the board (plan.board, from `pf`) and points into it. The
+ * plan has no manifest: plan.manifest names the JSON file, which every
+ * node's `loc` names, and plan.manifest_dir is NULL.
  */
 #ifndef MKIMG_PLAN_JSON_H
 #define MKIMG_PLAN_JSON_H
@@ -18,12 +19,11 @@
 #include "plan.h"
 
 struct plan_json {
-	struct plan plan;
-	char **strings; /* names the plan points to */
-	size_t n_strings;
+	struct plan plan; /* owns all it holds */
 };
 
-/* Parse `len` bytes of JSON named `path` against the loaded board `pf`.
+/* Parse `len` bytes of JSON named `path` against the loaded board `pf`
+ * (platform.h), which the plan copies: `pf` may be freed afterwards.
  * Returns 0, or -1 with errors in `d` (free it all the same). */
 int plan_json_parse(struct plan_json *pj, const char *path, const char *text, size_t len,
 		    const struct platform *pf, struct diags *d);

@@ -25,7 +25,7 @@ void split_acts(struct split *s)
 	const struct board *b = s->b;
 	const struct plan_node *n = s->n;
 	bool *own = xcalloc(b->n, sizeof(*own)), *keep_below = xcalloc(b->n, sizeof(*keep_below));
-	bool *mine = xcalloc(b->pf->n_cpus, sizeof(*mine));
+	bool *mine = xcalloc(b->pb->n_cpus, sizeof(*mine));
 	s->act = xcalloc(b->n, sizeof(*s->act));
 
 	for (size_t i = 0; i < n->n_devices; i++) {

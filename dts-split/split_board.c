@@ -198,9 +198,9 @@ static int board_rsv_own(struct board *b, struct diags *d)
  * have no `reg` and no SPI (the PMU: every core has its own). */
 static void board_fixed(struct board *b)
 {
-	const struct platform *pf = b->pf;
-	for (size_t i = 0; i < pf->n_devices; i++) {
-		const struct pf_device *dev = &pf->devices[i];
+	const struct plan_board *pb = b->pb;
+	for (size_t i = 0; i < pb->n_devices; i++) {
+		const struct plan_device *dev = &pb->devices[i];
 		int idx = board_find(b, dev->path);
 		if (idx < 0)
 			continue;
@@ -210,13 +210,13 @@ static void board_fixed(struct board *b)
 				b->v[j].fixed = true;
 		bool spi = false;
 		for (size_t k = 0; k < dev->n_irqs; k++)
-			spi |= dev->irqs[k].type == PF_IRQ_SPI;
+			spi |= dev->irqs[k].type == PLAN_IRQ_SPI;
 		if (!spi && !fdt_getprop(b->fdt, b->v[idx].off, "reg", NULL))
 			b->v[idx].fixed = true;
 	}
-	b->cpu_idx = xcalloc(pf->n_cpus, sizeof(*b->cpu_idx));
-	for (size_t i = 0; i < pf->n_cpus; i++) {
-		int idx = board_find(b, pf->cpus[i].path);
+	b->cpu_idx = xcalloc(pb->n_cpus, sizeof(*b->cpu_idx));
+	for (size_t i = 0; i < pb->n_cpus; i++) {
+		int idx = board_find(b, pb->cpus[i].path);
 		b->cpu_idx[i] = idx;
 		if (idx >= 0) {
 			b->v[idx].kind = BK_CPU;
@@ -237,15 +237,15 @@ void board_free(struct board *b)
 	*b = (struct board){0};
 }
 
-int board_init(struct board *b, const struct platform *pf, struct diags *d)
+int board_init(struct board *b, const struct plan_board *pb, struct diags *d)
 {
-	*b = (struct board){.pf = pf, .rsv = -1, .chosen = -1, .aliases = -1, .cpus = -1, .first_mem = -1};
-	if (!pf || !pf->fdt) {
+	*b = (struct board){.pb = pb, .rsv = -1, .chosen = -1, .aliases = -1, .cpus = -1, .first_mem = -1};
+	if (!pb || !pb->fdt) {
 		diag_error(d, NULL, NULL, "no board device tree to split");
 		return -1;
 	}
-	b->fdt = pf->fdt;
-	b->file = pf->path ? pf->path : "board";
+	b->fdt = pb->fdt;
+	b->file = pb->path ? pb->path : "board";
 	int rc = board_walk(b);
 	if (rc < 0) {
 		board_error(d, b, -1, "dtb-corrupt", "corrupt device tree: %s", fdt_strerror(rc));

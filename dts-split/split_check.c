@@ -45,31 +45,31 @@ static bool fits_cells(struct mk_range r, int ac)
 static bool check_range(const struct board *b, const struct mk_loc *loc, struct diags *d, const char *check,
 			const char *what, struct mk_range r, bool usable, int ac, int sc)
 {
-	const struct platform *pf = b->pf;
+	const struct plan_board *pb = b->pb;
 	char a[48];
 	if (r.size == 0 || r.size > UINT64_MAX - r.base) {
 		diag_error(d, loc, check, "%s base 0x%" PRIx64 " size 0x%" PRIx64 " is empty or beyond 64 bits", what,
 			   r.base, r.size);
 		return false;
 	}
-	if (!inside_any(pf->ram, pf->n_ram, r)) {
+	if (!inside_any(pb->ram, pb->n_ram, r)) {
 		diag_error(d, loc, check, "%s %s is outside the board's RAM (see /memory in '%s')", what,
-			   hex_range(a, r), pf->path);
+			   hex_range(a, r), pb->path);
 		return false;
 	}
-	if (usable && !inside_any(pf->usable, pf->n_usable, r)) {
+	if (usable && !inside_any(pb->usable, pb->n_usable, r)) {
 		diag_error(d, loc, check, "%s %s overlaps the board's reserved memory in '%s'", what, hex_range(a, r),
-			   pf->path);
+			   pb->path);
 		return false;
 	}
 	if (!fits_cells(r, ac)) {
 		diag_error(d, loc, "dts-cells", "%s %s cannot be written with #address-cells = <1> in '%s'", what,
-			   hex_range(a, r), pf->path);
+			   hex_range(a, r), pb->path);
 		return false;
 	}
 	if (sc == 1 && r.size > (uint64_t)MAX_SIZE_PIECES << 31) {
 		diag_error(d, loc, "dts-cells", "%s %s is too large for #size-cells = <1> in '%s' (more than %d pieces of 2 GiB)",
-			   what, hex_range(a, r), pf->path, MAX_SIZE_PIECES);
+			   what, hex_range(a, r), pb->path, MAX_SIZE_PIECES);
 		return false;
 	}
 	return true;
@@ -77,16 +77,16 @@ static bool check_range(const struct board *b, const struct mk_loc *loc, struct 
 
 void check_node(const struct board *b, const struct plan *p, const struct plan_node *n, struct diags *d)
 {
-	const struct platform *pf = b->pf;
+	const struct plan_board *pb = b->pb;
 	const struct mk_loc *loc = &n->loc;
 	char what[64], a[48];
 
 	if (!n->n_cpus)
 		diag_error(d, loc, "cpu-none", "node %u has no cpu", n->id);
 	for (size_t i = 0; i < n->n_cpus; i++)
-		if (n->cpus[i].index >= pf->n_cpus || b->cpu_idx[n->cpus[i].index] < 0)
+		if (n->cpus[i].index >= pb->n_cpus || b->cpu_idx[n->cpus[i].index] < 0)
 			diag_error(d, loc, "cpu-range", "node %u: cpu %u does not exist; '%s' has %zu cpus", n->id,
-				   n->cpus[i].index, pf->path, pf->n_cpus);
+				   n->cpus[i].index, pb->path, pb->n_cpus);
 	if (!n->n_memory)
 		diag_error(d, loc, "memory-size", "node %u has no memory", n->id);
 	snprintf(what, sizeof(what), "node %u memory", n->id);
@@ -112,7 +112,7 @@ void check_node(const struct board *b, const struct plan *p, const struct plan_n
 		int idx = board_find(b, n->devices[i]);
 		if (idx < 0 || b->v[idx].dev < 0)
 			diag_error(d, loc, "device-unknown", "node %u: device '%s' is not in '%s'", n->id, n->devices[i],
-				   pf->path);
+				   pb->path);
 	}
 	for (size_t i = 0; i < n->n_sgis; i++) {
 		const struct plan_sgi *g = &n->sgis[i];
@@ -158,7 +158,7 @@ void check_plan(const struct board *b, const struct plan *p, struct diags *d)
 		int idx = board_find(b, p->console);
 		if (idx < 0 || b->v[idx].dev < 0) {
 			struct mk_loc loc = {.file = b->file};
-			diag_error(d, &loc, "device-unknown", "console '%s' is not a device in '%s'", p->console, b->pf->path);
+			diag_error(d, &loc, "device-unknown", "console '%s' is not a device in '%s'", p->console, b->pb->path);
 		}
 	}
 	for (size_t i = 0; i < p->n_pools; i++) {
@@ -182,7 +182,7 @@ int dts_split_check(const struct plan *p, struct diags *d)
 {
 	struct board b;
 	unsigned errors = d->errors;
-	if (board_init(&b, p->pf, d) < 0)
+	if (board_init(&b, &p->board, d) < 0)
 		return -1;
 	check_plan(&b, p, d);
 	board_free(&b);

@@ -118,7 +118,7 @@ static bool board_chosen_has(const struct split *s, const char *name)
  * throughout), or on GICv3 Aff3.Aff2.Aff1.Aff0 packed in 32 bits. */
 static uint32_t sgi_target(const struct split *s, const struct channel *c)
 {
-	if (s->b->pf->gic.version != 3)
+	if (s->b->pb->gic_version != 3)
 		return c->peer_cpu;
 	uint64_t m = c->peer_mpidr;
 	return (uint32_t)((m >> 32 & 0xff) << 24 | (m & 0xffffff));

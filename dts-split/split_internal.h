@@ -1,7 +1,8 @@
 /* split_internal.h - what the files of the dts-split library share
  * (internal; dts_split.h is the public face).
  *
- * The board's blob is only read. A `struct board` indexes it once: every
+ * The board's blob, the plan's copy (plan.board.fdt), is only read. A
+ * `struct board` indexes it once, with the plan's board facts: every
  * node in tree order with its path, parent, the end of its subtree and its
  * role (split_board.c). A `struct split` then makes every decision for one
  * plan node (what is dropped, disabled, changed or added) before anything
@@ -30,7 +31,7 @@ enum bkind {
 	BK_MEMORY,       /* a top-level node with device_type = "memory" */
 	BK_RSV,          /* /reserved-memory */
 	BK_CPUS,
-	BK_CPU,          /* one of pf->cpus */
+	BK_CPU,          /* one of the plan's board cpus */
 	BK_CPU_MAP,      /* /cpus/cpu-map: it names every cpu */
 	BK_CHOSEN,
 	BK_CHOSEN_MKIMG, /* /chosen/mkimg, which the split replaces */
@@ -52,8 +53,8 @@ struct bnode {
 	int end;    /* index one past the last descendant */
 	int depth;
 	enum bkind kind;
-	int cpu;       /* BK_CPU: index into pf->cpus */
-	int dev;       /* index into pf->devices, or -1 */
+	int cpu;       /* BK_CPU: index into pb->cpus */
+	int dev;       /* index into pb->devices, or -1 */
 	bool disabled; /* status "disabled" or "fail..." in the board */
 	bool fixed;    /* stays as it is on every node */
 	uint32_t phandle;
@@ -67,15 +68,15 @@ struct bpath {
 };
 
 struct board {
-	const struct platform *pf;
-	const void *fdt;
+	const struct plan_board *pb; /* the plan's copy of the board's facts */
+	const void *fdt;             /* its blob */
 	const char *file;
 	struct bnode *v;
 	size_t n;
 	struct bprop *props;
 	size_t n_props;
 	struct bpath *paths; /* sorted by path */
-	int *cpu_idx;        /* pf->cpus[i] -> node index */
+	int *cpu_idx;        /* pb->cpus[i] -> node index */
 	int ac, sc;          /* root #address-cells, #size-cells */
 	int rsv, rsv_ac, rsv_sc;
 	struct mk_range *rsv_own; /* the board's /reserved-memory children, normalized */
@@ -83,7 +84,7 @@ struct board {
 	int chosen, aliases, cpus, first_mem;
 };
 
-int board_init(struct board *b, const struct platform *pf, struct diags *d);
+int board_init(struct board *b, const struct plan_board *pb, struct diags *d);
 void board_free(struct board *b);
 /* The node at `path`, or -1. */
 int board_find(const struct board *b, const char *path);

@@ -82,7 +82,7 @@ struct build_options {
 struct node_artifacts {
 	unsigned id;
 	char *kernel;     /* the kernel ELF: built, or the manifest's file; NULL if none */
-	char *rootserver; /* the root task ELF: likewise */
+	char *root_task;  /* the root task ELF: likewise */
 };
 
 /* Build every node's artifacts into `outdir` and fill out[0..p->n_nodes).

@@ -6,9 +6,11 @@
 #include "build.h"
 #include "dts_split.h"
 #include "image.h"
+#include "manifest.h"
 #include "output.h"
 #include "pack.h"
 #include "plan.h"
+#include "platform.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -291,9 +293,9 @@ static int pack_dir(const struct plan *p, const char *dir, const struct node_art
 			free((char *)in[i].kernel);
 			in[i].kernel = xstrdup(art[i].kernel);
 		}
-		if (art[i].rootserver) {
-			free((char *)in[i].rootserver);
-			in[i].rootserver = xstrdup(art[i].rootserver);
+		if (art[i].root_task) {
+			free((char *)in[i].root_task);
+			in[i].root_task = xstrdup(art[i].root_task);
 		}
 	}
 	struct pack_result r;
@@ -351,11 +353,11 @@ static int check_outputs(const struct args *a, const struct plan *p, const char 
 
 	input_note(loader_path(a), IN_LOADER);
 	for (size_t i = 0; i < p->n_nodes; i++) {
-		const struct mf_node *mf = p->nodes[i].mf;
-		if (mf && mf->kernel.kind == MF_ART_FILE)
-			input_note(mf->kernel.path.s, IN_KERNEL);
-		if (mf && mf->rootserver.kind == MF_ART_FILE)
-			input_note(mf->rootserver.path.s, IN_ROOT_TASK);
+		const struct plan_node *nd = &p->nodes[i];
+		if (nd->kernel.kind == PLAN_ART_FILE)
+			input_note(nd->kernel.path, IN_KERNEL);
+		if (nd->root_task.kind == PLAN_ART_FILE)
+			input_note(nd->root_task.path, IN_ROOT_TASK);
 	}
 	for (size_t i = 0; (main_job || c == CMD_PLAN) && i < N_FORMATS; i++)
 		*VEC_PUSH(paths, n) = xasprintf("%s/%s", dir, formats[i].file);
@@ -364,9 +366,9 @@ static int check_outputs(const struct args *a, const struct plan *p, const char 
 		const struct plan_node *nd = &p->nodes[i];
 		for (size_t k = 0; k < 3; k++)
 			*VEC_PUSH(paths, n) = xasprintf("%s/node%u/%s", dir, nd->id, trees[k]);
-		if (main_job && nd->mf && nd->mf->kernel.kind == MF_ART_BUILD)
+		if (main_job && nd->kernel.kind == PLAN_ART_BUILD)
 			*VEC_PUSH(paths, n) = xasprintf("%s/node%u/Kernel.%u.elf", dir, nd->id, nd->id);
-		if (main_job && nd->mf && nd->mf->rootserver.kind == MF_ART_BUILD)
+		if (main_job && nd->root_task.kind == PLAN_ART_BUILD)
 			*VEC_PUSH(paths, n) = xasprintf("%s/node%u/capdl.%u.img", dir, nd->id, nd->id);
 	}
 	static const char *const image[] = {PACK_ELF, PACK_BIN, PACK_CPIO};

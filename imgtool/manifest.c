@@ -655,7 +655,7 @@ static void node_name(struct ctx *c, yaml_node_t *n, char what[32])
 
 static void walk_node(struct ctx *c, yaml_node_t *n)
 {
-	enum { N_ID, N_CPUS, N_MEMORY, N_DEVICES, N_KERNEL, N_ROOTSERVER };
+	enum { N_ID, N_CPUS, N_MEMORY, N_DEVICES, N_KERNEL, N_ROOT_TASK };
 	static const char *const keys[] = {
 		"id", "cpus", "memory", "devices", "kernel", "rootserver", NULL,
 	};
@@ -679,8 +679,8 @@ static void walk_node(struct ctx *c, yaml_node_t *n)
 		walk_devices(c, s[N_DEVICES].val, node);
 	if (s[N_KERNEL].val)
 		walk_artifact(c, s[N_KERNEL].val, "kernel", &node->kernel);
-	if (s[N_ROOTSERVER].val)
-		walk_artifact(c, s[N_ROOTSERVER].val, "rootserver", &node->rootserver);
+	if (s[N_ROOT_TASK].val)
+		walk_artifact(c, s[N_ROOT_TASK].val, "rootserver", &node->root_task);
 }
 
 static void walk_channel(struct ctx *c, yaml_node_t *n)
@@ -998,7 +998,7 @@ static void node_free(struct mf_node *n)
 		free(n->devices[i].s);
 	free(n->devices);
 	artifact_free(&n->kernel);
-	artifact_free(&n->rootserver);
+	artifact_free(&n->root_task);
 }
 
 void manifest_free(struct manifest *m)

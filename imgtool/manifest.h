@@ -74,7 +74,7 @@ struct mf_node {
 	struct mk_loc mem_loc;
 	struct mf_str *devices;
 	size_t n_devices;
-	struct mf_artifact kernel, rootserver;
+	struct mf_artifact kernel, root_task; /* `kernel:`, `rootserver:` */
 };
 
 struct mf_pool {

@@ -82,14 +82,14 @@ struct node_pack {
 	const struct plan_node *n;
 	const struct node_inputs *in;
 	struct mk_range mem; /* memory[0] */
-	struct elf_file kernel, user;
+	struct elf_file kernel, root_task;
 	uint8_t *dtb;
 	size_t dtb_file_size;
 	uint64_t dtb_size;
 	uint64_t kbase, kend, voff;     /* physical range; virtual - physical */
 	uint64_t win_va, win_size;      /* the kernel window (TTBR1) */
 	uint64_t dtb_addr;
-	uint64_t ui_vmin, ui_vmax, ui_p, ui_end, pv;
+	uint64_t rt_vmin, rt_vmax, rt_p, rt_end, pv;
 	char name[3][32];               /* Kernel.N.elf, capdl.N.img, kernel.N.dtb */
 };
 
@@ -325,46 +325,46 @@ static int check_dtb(struct packer *pk, struct node_pack *np)
 
 /* The root task: a static AArch64 executable with disjoint segments and
  * its entry inside them. */
-static int check_user(struct packer *pk, struct node_pack *np)
+static int check_root_task(struct packer *pk, struct node_pack *np)
 {
-	struct elf_file *u = &np->user;
+	struct elf_file *rt = &np->root_task;
 	const char *what = np->name[1];
-	if (elf_read(u, what, pk->d) < 0)
+	if (elf_read(rt, what, pk->d) < 0)
 		return -1;
-	if (u->dynamic)
-		return input_error(pk->d, u->path, what, "not a static executable (it has PT_INTERP or PT_DYNAMIC)");
-	sort(u->segs, u->n_segs, sizeof(*u->segs), seg_by_vaddr);
+	if (rt->dynamic)
+		return input_error(pk->d, rt->path, what, "not a static executable (it has PT_INTERP or PT_DYNAMIC)");
+	sort(rt->segs, rt->n_segs, sizeof(*rt->segs), seg_by_vaddr);
 	uint64_t end = 0;
-	for (size_t i = 0; i < u->n_segs; i++) {
-		if (u->segs[i].vaddr < end)
-			return input_error(pk->d, u->path, what, "its segments overlap at 0x%" PRIx64, u->segs[i].vaddr);
-		end = u->segs[i].vaddr + u->segs[i].memsz;
+	for (size_t i = 0; i < rt->n_segs; i++) {
+		if (rt->segs[i].vaddr < end)
+			return input_error(pk->d, rt->path, what, "its segments overlap at 0x%" PRIx64, rt->segs[i].vaddr);
+		end = rt->segs[i].vaddr + rt->segs[i].memsz;
 	}
-	np->ui_vmin = align_down(u->segs[0].vaddr, PAGE);
-	np->ui_vmax = align_up(end, PAGE);
-	if (np->ui_vmax > PACK_USER_TOP || end < u->segs[0].vaddr)
-		return input_error(pk->d, u->path, what, "linked at [0x%" PRIx64 ", 0x%" PRIx64 "): a root task runs in "
-				 "the lower half, below 0x%llx (seL4_UserTop of an EL1 kernel); relink it lower", np->ui_vmin,
+	np->rt_vmin = align_down(rt->segs[0].vaddr, PAGE);
+	np->rt_vmax = align_up(end, PAGE);
+	if (np->rt_vmax > PACK_USER_TOP || end < rt->segs[0].vaddr)
+		return input_error(pk->d, rt->path, what, "linked at [0x%" PRIx64 ", 0x%" PRIx64 "): a root task runs in "
+				 "the lower half, below 0x%llx (seL4_UserTop of an EL1 kernel); relink it lower", np->rt_vmin,
 				 end, (unsigned long long)PACK_USER_TOP);
-	if (u->entry < np->ui_vmin || u->entry >= np->ui_vmax)
-		return input_error(pk->d, u->path, what, "its entry point 0x%" PRIx64 " is outside its image", u->entry);
+	if (rt->entry < np->rt_vmin || rt->entry >= np->rt_vmax)
+		return input_error(pk->d, rt->path, what, "its entry point 0x%" PRIx64 " is outside its image", rt->entry);
 	return 0;
 }
 
 /* The root task unpacked on the page after the DTB as one contiguous
  * region, phys = virt + pv_offset, inside the node's RAM. */
-static int place_user(struct packer *pk, struct node_pack *np)
+static int place_root_task(struct packer *pk, struct node_pack *np)
 {
-	np->ui_p = align_up(np->dtb_addr + np->dtb_size, PAGE);
-	if (np->ui_vmax - np->ui_vmin > range_end(np->mem) - np->ui_p) {
+	np->rt_p = align_up(np->dtb_addr + np->dtb_size, PAGE);
+	if (np->rt_vmax - np->rt_vmin > range_end(np->mem) - np->rt_p) {
 		char s[32];
-		return input_error(pk->d, np->user.path, np->name[1],
+		return input_error(pk->d, np->root_task.path, np->name[1],
 				 "needs %s at 0x%" PRIx64 ", past the end of node %u's RAM [0x%" PRIx64 ", 0x%" PRIx64 ")",
-				 fmt_size(s, np->ui_vmax - np->ui_vmin), np->ui_p, np->n->id, np->mem.base,
+				 fmt_size(s, np->rt_vmax - np->rt_vmin), np->rt_p, np->n->id, np->mem.base,
 				 range_end(np->mem));
 	}
-	np->ui_end = np->ui_p + (np->ui_vmax - np->ui_vmin);
-	np->pv = np->ui_p - np->ui_vmin;
+	np->rt_end = np->rt_p + (np->rt_vmax - np->rt_vmin);
+	np->pv = np->rt_p - np->rt_vmin;
 	return 0;
 }
 
@@ -372,7 +372,7 @@ static int place_user(struct packer *pk, struct node_pack *np)
  * to prove is that none of them meets the loader. */
 static int check_overlaps(struct packer *pk, const struct node_pack *np)
 {
-	struct mk_range all = {np->kbase, np->ui_end - np->kbase};
+	struct mk_range all = {np->kbase, np->rt_end - np->kbase};
 	if (!ranges_overlap(all, pk->p->loader))
 		return 0;
 	struct mk_loc loc = np->n->loc;
@@ -387,8 +387,8 @@ static int check_overlaps(struct packer *pk, const struct node_pack *np)
  * word must be nobody's RAM and not the loader's. */
 static int check_release(struct packer *pk, const struct node_pack *np)
 {
-	const struct pf_cpu *cpu = &pk->p->pf->cpus[np->n->cpus[0].index];
-	if (cpu->index == 0 || cpu->enable != PF_ENABLE_SPIN_TABLE)
+	const struct plan_board_cpu *cpu = &pk->p->board.cpus[np->n->cpus[0].index];
+	if (cpu->index == 0 || cpu->enable != PLAN_ENABLE_SPIN_TABLE)
 		return 0;
 	struct mk_range word = {cpu->release_addr, 8};
 	const struct plan_node *owner = ram_owner(pk->p, cpu->release_addr);
@@ -426,7 +426,8 @@ static int node_init(struct packer *pk, struct node_pack *np)
 /* Every check of a node's kernel, tree and root task, read into np. */
 static int check_node(struct packer *pk, struct node_pack *np)
 {
-	if (check_kernel(pk, np) < 0 || check_dtb(pk, np) < 0 || check_user(pk, np) < 0 || place_user(pk, np) < 0)
+	if (check_kernel(pk, np) < 0 || check_dtb(pk, np) < 0 || check_root_task(pk, np) < 0 ||
+	    place_root_task(pk, np) < 0)
 		return -1;
 	return check_overlaps(pk, np) < 0 || check_release(pk, np) < 0 ? -1 : 0;
 }
@@ -437,14 +438,14 @@ static int load_node(struct packer *pk, struct node_pack *np)
 	if (node_init(pk, np) < 0)
 		return -1;
 	np->kernel.path = in->kernel;
-	np->user.path = in->rootserver;
-	if (!in->kernel || !in->rootserver || !in->dtb) {
+	np->root_task.path = in->root_task;
+	if (!in->kernel || !in->root_task || !in->dtb) {
 		diag_error(pk->d, &np->n->loc, "image-input", "node %u has no %s to pack", np->n->id,
-			   !in->kernel ? "kernel" : !in->rootserver ? "root task" : "device tree");
+			   !in->kernel ? "kernel" : !in->root_task ? "root task" : "device tree");
 		return -1;
 	}
 	if (input_read(in->kernel, IN_KERNEL, NULL, &np->kernel.buf, &np->kernel.size, pk->d) < 0 ||
-	    input_read(in->rootserver, IN_ROOT_TASK, NULL, &np->user.buf, &np->user.size, pk->d) < 0 ||
+	    input_read(in->root_task, IN_ROOT_TASK, NULL, &np->root_task.buf, &np->root_task.size, pk->d) < 0 ||
 	    input_read(in->dtb, IN_NODE_DTB, NULL, &np->dtb, &np->dtb_file_size, pk->d) < 0)
 		return -1;
 	return check_node(pk, np);
@@ -455,11 +456,11 @@ int pack_check_elf(const struct plan *p, size_t i, const struct node_inputs *in,
 {
 	struct packer pk = {.p = p, .d = d};
 	struct node_pack np = {.n = &p->nodes[i], .in = in};
-	struct elf_file *e = kernel ? &np.kernel : &np.user;
+	struct elf_file *e = kernel ? &np.kernel : &np.root_task;
 	if (libelf_ready(d) < 0 || node_init(&pk, &np) < 0)
 		return -1;
-	*e = (struct elf_file){.path = kernel ? in->kernel : in->rootserver, .buf = (uint8_t *)buf, .size = size};
-	int ret = kernel ? check_kernel(&pk, &np) : check_user(&pk, &np);
+	*e = (struct elf_file){.path = kernel ? in->kernel : in->root_task, .buf = (uint8_t *)buf, .size = size};
+	int ret = kernel ? check_kernel(&pk, &np) : check_root_task(&pk, &np);
 	free(e->segs);
 	return ret;
 }
@@ -472,15 +473,15 @@ static void check_files_node(const struct plan *p, size_t i, const struct node_i
 	struct packer pk = {.p = p, .d = d};
 	struct node_pack np = {.n = &p->nodes[i], .in = in, .dtb = (uint8_t *)tree->dtb, .dtb_file_size = tree->size};
 	np.kernel.path = in->kernel;
-	np.user.path = in->rootserver;
+	np.root_task.path = in->root_task;
 	if (libelf_ready(d) == 0 && node_init(&pk, &np) == 0 &&
 	    input_read(in->kernel, IN_KERNEL, NULL, &np.kernel.buf, &np.kernel.size, d) == 0 &&
-	    input_read(in->rootserver, IN_ROOT_TASK, NULL, &np.user.buf, &np.user.size, d) == 0)
+	    input_read(in->root_task, IN_ROOT_TASK, NULL, &np.root_task.buf, &np.root_task.size, d) == 0)
 		check_node(&pk, &np);
 	free(np.kernel.buf);
 	free(np.kernel.segs);
-	free(np.user.buf);
-	free(np.user.segs);
+	free(np.root_task.buf);
+	free(np.root_task.segs);
 }
 
 /* One file of a node whose other input is built later. */
@@ -488,7 +489,7 @@ static void check_file(const struct plan *p, size_t i, const struct node_inputs 
 {
 	uint8_t *buf;
 	size_t size;
-	if (input_read(kernel ? in->kernel : in->rootserver, kernel ? IN_KERNEL : IN_ROOT_TASK, NULL, &buf, &size,
+	if (input_read(kernel ? in->kernel : in->root_task, kernel ? IN_KERNEL : IN_ROOT_TASK, NULL, &buf, &size,
 		       d) < 0)
 		return;
 	pack_check_elf(p, i, in, kernel, buf, size, d);
@@ -500,15 +501,15 @@ int pack_check_files(const struct plan *p, const char *outdir, const struct pack
 	struct node_inputs *in = pack_default_inputs(p, outdir);
 	unsigned errors = d->errors;
 	for (size_t i = 0; i < p->n_nodes; i++) {
-		const struct mf_node *mf = p->nodes[i].mf;
-		bool kernel = mf && mf->kernel.kind == MF_ART_FILE, user = mf && mf->rootserver.kind == MF_ART_FILE;
-		if (kernel && user && trees) {
+		const struct plan_node *n = &p->nodes[i];
+		bool kernel = n->kernel.kind == PLAN_ART_FILE, root_task = n->root_task.kind == PLAN_ART_FILE;
+		if (kernel && root_task && trees) {
 			check_files_node(p, i, &in[i], &trees[i], d);
 			continue;
 		}
 		if (kernel)
 			check_file(p, i, &in[i], true, d);
-		if (user)
+		if (root_task)
 			check_file(p, i, &in[i], false, d);
 	}
 	pack_inputs_free(in, p->n_nodes);
@@ -615,15 +616,15 @@ static void node_ops(struct packer *pk, size_t i, struct bp_node *bn)
 		op_zero(pk, s->paddr + s->filesz, s->memsz - s->filesz);
 	}
 	op_copy(pk, 3 * i + 2, 0, np->dtb_addr, np->dtb_size);
-	uint64_t cur = np->ui_vmin;
-	for (size_t j = 0; j < np->user.n_segs; j++) {
-		const struct seg *s = &np->user.segs[j];
+	uint64_t cur = np->rt_vmin;
+	for (size_t j = 0; j < np->root_task.n_segs; j++) {
+		const struct seg *s = &np->root_task.segs[j];
 		op_zero(pk, cur + np->pv, s->vaddr - cur);
 		op_copy(pk, 3 * i + 1, s->off, s->vaddr + np->pv, s->filesz);
 		op_zero(pk, s->vaddr + s->filesz + np->pv, s->memsz - s->filesz);
 		cur = s->vaddr + s->memsz;
 	}
-	op_zero(pk, cur + np->pv, np->ui_vmax - cur);
+	op_zero(pk, cur + np->pv, np->rt_vmax - cur);
 	bn->ops_count = (uint32_t)(pk->n_ops - bn->ops_first);
 }
 
@@ -709,22 +710,22 @@ static uint64_t count_tables(const struct bp_map *m, size_t n, unsigned roots)
  * tree's /chosen stdout-path; a PL011 or nothing. */
 static uint64_t find_console(const struct plan *p, struct diags *d)
 {
-	const struct platform *pf = p->pf;
+	const struct plan_board *board = &p->board;
 	const char *path = p->console;
 	char buf[256];
-	if (!path && pf->fdt) {
-		int chosen = fdt_path_offset(pf->fdt, "/chosen");
-		const char *s = chosen >= 0 ? fdt_getprop(pf->fdt, chosen, "stdout-path", NULL) : NULL;
+	if (!path && board->fdt) {
+		int chosen = fdt_path_offset(board->fdt, "/chosen");
+		const char *s = chosen >= 0 ? fdt_getprop(board->fdt, chosen, "stdout-path", NULL) : NULL;
 		if (s) {
 			snprintf(buf, sizeof(buf), "%s", s);
 			buf[strcspn(buf, ":")] = '\0';
-			const char *alias = buf[0] != '/' ? fdt_get_alias(pf->fdt, buf) : NULL;
+			const char *alias = buf[0] != '/' ? fdt_get_alias(board->fdt, buf) : NULL;
 			path = alias ? alias : buf;
 		}
 	}
-	const struct pf_device *dev = path ? platform_find_device(pf, path) : NULL;
+	const struct plan_device *dev = path ? plan_find_device(board, path) : NULL;
 	if (!dev || !dev->n_regs || !dev->compatible || strcmp(dev->compatible, "arm,pl011")) {
-		struct mk_loc loc = {.file = pf->path};
+		struct mk_loc loc = {.file = board->path};
 		diag_warn(d, &loc, NULL, "no PL011 console for the loader's log%s%s: it boots silently",
 			  path ? " at " : "", path ? path : "");
 		return 0;
@@ -743,21 +744,21 @@ static void copy_name(char *dst, size_t n, const char *src)
  * there (QEMU's virt says smc only with virtualization=on). */
 static void board_facts(const struct plan *p, struct bp_header *h)
 {
-	const struct platform *pf = p->pf;
-	h->cpus = (uint32_t)pf->n_cpus;
-	if (pf->n_ram) { /* the banks are sorted and apart */
-		h->ram_base = pf->ram[0].base;
-		h->ram_size = range_end(pf->ram[pf->n_ram - 1]) - h->ram_base;
+	const struct plan_board *board = &p->board;
+	h->cpus = (uint32_t)board->n_cpus;
+	if (board->n_ram) { /* the banks are sorted and apart */
+		h->ram_base = board->ram[0].base;
+		h->ram_size = range_end(board->ram[board->n_ram - 1]) - h->ram_base;
 	}
-	if (pf->fdt && fdt_node_check_compatible(pf->fdt, 0, "linux,dummy-virt") == 0) {
+	if (board->fdt && fdt_node_check_compatible(board->fdt, 0, "linux,dummy-virt") == 0) {
 		copy_name(h->machine, sizeof(h->machine), "virt");
-		if (pf->psci == PF_PSCI_SMC)
+		if (board->psci == PLAN_PSCI_SMC)
 			h->flags |= BP_FLAG_VIRT;
 	}
 	const char *compat = NULL;
-	if (pf->fdt && pf->n_cpus) {
-		int off = fdt_path_offset(pf->fdt, pf->cpus[0].path);
-		compat = off >= 0 ? fdt_getprop(pf->fdt, off, "compatible", NULL) : NULL;
+	if (board->fdt && board->n_cpus) {
+		int off = fdt_path_offset(board->fdt, board->cpus[0].path);
+		compat = off >= 0 ? fdt_getprop(board->fdt, off, "compatible", NULL) : NULL;
 	}
 	if (compat && strchr(compat, ','))
 		compat = strchr(compat, ',') + 1;
@@ -784,20 +785,20 @@ static void fill_node(struct packer *pk, size_t i, struct bp_node *bn)
 {
 	const struct node_pack *np = &pk->np[i];
 	const struct plan_node *n = np->n;
-	const struct pf_cpu *cpu = &pk->p->pf->cpus[n->cpus[0].index];
+	const struct plan_board_cpu *cpu = &pk->p->board.cpus[n->cpus[0].index];
 	bn->id = n->id;
 	bn->cpu = n->cpus[0].index;
 	bn->start = cpu->index == 0 ? BP_START_SELF
-		    : cpu->enable == PF_ENABLE_SPIN_TABLE ? BP_START_SPIN : BP_START_PSCI;
+		    : cpu->enable == PLAN_ENABLE_SPIN_TABLE ? BP_START_SPIN : BP_START_PSCI;
 	bn->el = 1;
 	bn->mpidr = n->cpus[0].mpidr;
-	bn->release_addr = cpu->enable == PF_ENABLE_SPIN_TABLE ? cpu->release_addr : 0;
+	bn->release_addr = cpu->enable == PLAN_ENABLE_SPIN_TABLE ? cpu->release_addr : 0;
 	bn->ram_base = np->mem.base;
 	bn->ram_end = range_end(np->mem);
 	bn->kernel_base = np->kbase;
 	bn->kernel_end = np->kend;
 	bn->entry = np->kernel.entry;
-	uint64_t regs[6] = {np->ui_p, np->ui_end, np->pv, np->user.entry, np->dtb_addr, np->dtb_size};
+	uint64_t regs[6] = {np->rt_p, np->rt_end, np->pv, np->root_task.entry, np->dtb_addr, np->dtb_size};
 	memcpy(bn->regs, regs, sizeof(regs));
 	bn->mair_el1 = MAIR_VALUE;
 	bn->tcr_el1 = TCR_EL1_VALUE;
@@ -805,7 +806,7 @@ static void fill_node(struct packer *pk, size_t i, struct bp_node *bn)
 	bn->hcr_el2 = HCR_EL2_VALUE;
 	bn->cnthctl_el2 = CNTHCTL_EL2_VALUE;
 	bn->cptr_el2 = CPTR_EL2_VALUE;
-	bn->icc_sre_el2 = pk->p->pf->gic.version == 3 ? ICC_SRE_EL2_VALUE : 0;
+	bn->icc_sre_el2 = pk->p->board.gic_version == 3 ? ICC_SRE_EL2_VALUE : 0;
 	node_ops(pk, i, bn);
 	node_maps(pk, np, bn);
 }
@@ -972,7 +973,7 @@ static int self_check(struct packer *pk, const struct img *img)
 		.payload_avail = img->size - pk->loader_size,
 		.mpidr = h->primary_mpidr,
 	};
-	return image_check_plan(payload, &env, pk->p->mf ? pk->p->mf->path : NULL,
+	return image_check_plan(payload, &env, pk->p->manifest,
 				"mkimg made a boot plan its loader would refuse (a bug in mkimg): ", pk->d);
 }
 
@@ -1013,8 +1014,8 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	struct bp_member *mem = xcalloc(nn ? 3 * nn : 1, sizeof(*mem));
 	for (size_t i = 0; i < nn; i++) {
 		const struct node_pack *np = &pk->np[i];
-		const void *data[3] = {np->kernel.buf, np->user.buf, np->dtb};
-		size_t size[3] = {np->kernel.size, np->user.size, np->dtb_file_size};
+		const void *data[3] = {np->kernel.buf, np->root_task.buf, np->dtb};
+		size_t size[3] = {np->kernel.size, np->root_task.size, np->dtb_file_size};
 		for (int j = 0; j < 3; j++) {
 			struct bp_member *m = &mem[3 * i + j];
 			m->offset = cpio_member(&img, np->name[j], data[j], size[j], (unsigned)(2 + 3 * i + j), mtime);
@@ -1039,7 +1040,7 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	}
 	if (tables > range_end(p->loader)) {
 		char s1[32], s2[32], s3[32];
-		struct mk_loc loc = {.file = p->mf->path};
+		struct mk_loc loc = {.file = p->manifest};
 		diag_error(pk->d, &loc, "loader-room",
 			   "the loader's region holds %s of image and %s of page tables, more than its %s: "
 			   "give it more room with 'loader: {size: ...}'",
@@ -1055,14 +1056,14 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	h.image_base = base;
 	h.image_size = img.size;
 	h.region_end = range_end(p->loader);
-	h.primary_mpidr = p->pf->n_cpus ? p->pf->cpus[0].mpidr : 0;
+	h.primary_mpidr = p->board.n_cpus ? p->board.cpus[0].mpidr : 0;
 	h.mair = MAIR_VALUE;
 	h.tcr_el1 = TCR_EL1_VALUE;
 	h.tcr_el2 = TCR_EL2_VALUE;
 	h.sctlr_el1 = SCTLR_EL1_VALUE;
 	h.sctlr_el2 = SCTLR_EL2_VALUE;
-	h.psci = p->pf->psci == PF_PSCI_SMC ? BP_PSCI_SMC : p->pf->psci == PF_PSCI_HVC ? BP_PSCI_HVC : BP_PSCI_NONE;
-	h.gic_version = p->pf->gic.version;
+	h.psci = p->board.psci == PLAN_PSCI_SMC ? BP_PSCI_SMC : p->board.psci == PLAN_PSCI_HVC ? BP_PSCI_HVC : BP_PSCI_NONE;
+	h.gic_version = p->board.gic_version;
 	copy_name(h.name, sizeof(h.name), p->name);
 	board_facts(p, &h);
 
@@ -1113,8 +1114,8 @@ out:
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		free(pk.np[i].kernel.buf);
 		free(pk.np[i].kernel.segs);
-		free(pk.np[i].user.buf);
-		free(pk.np[i].user.segs);
+		free(pk.np[i].root_task.buf);
+		free(pk.np[i].root_task.segs);
 		free(pk.np[i].dtb);
 	}
 	free(pk.np);
@@ -1129,10 +1130,10 @@ struct node_inputs *pack_default_inputs(const struct plan *p, const char *outdir
 	struct node_inputs *in = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*in));
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct plan_node *n = &p->nodes[i];
-		const struct mf_artifact *k = &n->mf->kernel, *r = &n->mf->rootserver;
-		in[i].kernel = k->kind == MF_ART_FILE ? xstrdup(k->path.s)
-						      : xasprintf("%s/node%u/Kernel.%u.elf", outdir, n->id, n->id);
-		in[i].rootserver = r->kind == MF_ART_FILE ? xstrdup(r->path.s)
+		const struct plan_artifact *k = &n->kernel, *r = &n->root_task;
+		in[i].kernel = k->kind == PLAN_ART_FILE ? xstrdup(k->path)
+							: xasprintf("%s/node%u/Kernel.%u.elf", outdir, n->id, n->id);
+		in[i].root_task = r->kind == PLAN_ART_FILE ? xstrdup(r->path)
 							  : xasprintf("%s/node%u/capdl.%u.img", outdir, n->id, n->id);
 		in[i].dtb = xasprintf("%s/node%u/kernel.dtb", outdir, n->id);
 	}
@@ -1143,7 +1144,7 @@ void pack_inputs_free(struct node_inputs *in, size_t n)
 {
 	for (size_t i = 0; in && i < n; i++) {
 		free((char *)in[i].kernel);
-		free((char *)in[i].rootserver);
+		free((char *)in[i].root_task);
 		free((char *)in[i].dtb);
 	}
 	free(in);

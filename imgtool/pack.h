@@ -30,7 +30,7 @@
 /* What one node runs; in[i] belongs to p->nodes[i]. */
 struct node_inputs {
 	const char *kernel;     /* becomes Kernel.N.elf: the node's kernel ELF */
-	const char *rootserver; /* becomes capdl.N.img: the root task, a static ELF */
+	const char *root_task;  /* becomes capdl.N.img: the root task, a static ELF */
 	const char *dtb;        /* becomes kernel.N.dtb: the node's device tree */
 };
 
@@ -52,7 +52,7 @@ int pack_image(const struct plan *p, const struct node_inputs *in, const char *l
 
 /* The checks pack_image() makes of node p->nodes[i]'s kernel (`kernel`
  * true) or root task ELF in `buf` that need neither its tree nor the
- * loader; messages name in->kernel or in->rootserver (and in->dtb, the tree
+ * loader; messages name in->kernel or in->root_task (and in->dtb, the tree
  * to rebuild against). Returns 0, or -1 with errors in `d`. */
 int pack_check_elf(const struct plan *p, size_t i, const struct node_inputs *in, bool kernel, const uint8_t *buf,
 		   size_t size, struct diags *d);

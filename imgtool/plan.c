@@ -9,8 +9,21 @@
  */
 #include "plan.h"
 
+#include "manifest.h"
+#include "platform.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
+
+/* The plan's own enums name the platform's values one for one. */
+_Static_assert(PLAN_ENABLE_NONE == (int)PF_ENABLE_NONE && PLAN_ENABLE_PSCI == (int)PF_ENABLE_PSCI &&
+		       PLAN_ENABLE_SPIN_TABLE == (int)PF_ENABLE_SPIN_TABLE,
+	       "enum plan_enable follows enum pf_enable");
+_Static_assert(PLAN_PSCI_NONE == (int)PF_PSCI_NONE && PLAN_PSCI_SMC == (int)PF_PSCI_SMC &&
+		       PLAN_PSCI_HVC == (int)PF_PSCI_HVC,
+	       "enum plan_psci follows enum pf_psci");
+_Static_assert(PLAN_IRQ_SPI == (int)PF_IRQ_SPI && PLAN_IRQ_PPI == (int)PF_IRQ_PPI,
+	       "enum plan_irq_type follows enum pf_irq_type");
 
 const struct plan_check plan_checks[] = {
 	{"yaml-syntax", "the manifest is not well-formed YAML"},
@@ -74,7 +87,22 @@ struct planner {
 	struct diags *d;
 	struct taken *taken;
 	size_t n_taken;
+	const struct mf_node **mn; /* mn[i]: the manifest's node of p->nodes[i] */
 };
+
+/* The manifest's node a plan node was made from. */
+static const struct mf_node *mf_of(const struct planner *pl, const struct plan_node *n)
+{
+	return pl->mn[n - pl->p->nodes];
+}
+
+/* A manifest location, naming the plan's own copy of the manifest's path. */
+static struct mk_loc own_loc(const struct planner *pl, struct mk_loc loc)
+{
+	if (loc.file && loc.file == pl->m->path)
+		loc.file = pl->p->manifest;
+	return loc;
+}
 
 static const char *hex_range(char buf[48], struct mk_range r)
 {
@@ -272,10 +300,15 @@ static void plan_nodes(struct planner *pl)
 		}
 		struct plan_node *n = &p->nodes[p->n_nodes++];
 		n->id = (unsigned)mn->id.v;
-		n->loc = mn->loc;
-		n->mf = mn;
+		n->loc = own_loc(pl, mn->loc);
 	}
 	sort(p->nodes, p->n_nodes, sizeof(*p->nodes), plan_cmp_node);
+	/* a node id's first manifest node is the one planned */
+	pl->mn = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*pl->mn));
+	for (size_t i = 0; i < p->n_nodes; i++)
+		for (size_t j = pl->m->n_nodes; j-- > 0;)
+			if (pl->m->nodes[j].id.v == p->nodes[i].id)
+				pl->mn[i] = &pl->m->nodes[j];
 }
 
 static void plan_cpus(struct planner *pl)
@@ -286,7 +319,7 @@ static void plan_cpus(struct planner *pl)
 
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];
-		const struct mf_node *mn = n->mf;
+		const struct mf_node *mn = mf_of(pl, n);
 		if (mn->cpus_set && mn->n_cpus == 0)
 			diag_error(pl->d, &mn->loc, "cpu-none", "node %u has an empty 'cpus' list", n->id);
 		for (size_t j = 0; j < mn->n_cpus; j++) {
@@ -306,14 +339,14 @@ static void plan_cpus(struct planner *pl)
 			}
 			owner[c->v] = n;
 			const struct pf_cpu *pc = &pf->cpus[c->v];
-			*VEC_PUSH(n->cpus, n->n_cpus) = (struct plan_cpu){pc->index, pc->mpidr, pc->enable};
+			*VEC_PUSH(n->cpus, n->n_cpus) = (struct plan_cpu){pc->index, pc->mpidr, (enum plan_enable)pc->enable};
 		}
 	}
 	/* Nodes without a `cpus` key get the lowest CPU nobody asked for. */
 	size_t next = 0;
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];
-		if (n->mf->cpus_set)
+		if (mf_of(pl, n)->cpus_set)
 			continue;
 		while (next < pf->n_cpus && owner[next])
 			next++;
@@ -324,7 +357,7 @@ static void plan_cpus(struct planner *pl)
 		}
 		owner[next] = n;
 		const struct pf_cpu *pc = &pf->cpus[next];
-		*VEC_PUSH(n->cpus, n->n_cpus) = (struct plan_cpu){pc->index, pc->mpidr, pc->enable};
+		*VEC_PUSH(n->cpus, n->n_cpus) = (struct plan_cpu){pc->index, pc->mpidr, (enum plan_enable)pc->enable};
 	}
 	/* The loader runs on cpu 0 and must start every other cpu a node runs on. */
 	for (size_t i = 0; i < p->n_nodes; i++) {
@@ -353,13 +386,14 @@ static void plan_memory(struct planner *pl)
 	/* 1. explicit node regions, pools and loader */
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];
-		for (size_t j = 0; j < n->mf->n_mem; j++) {
+		const struct mf_node *mn = mf_of(pl, n);
+		for (size_t j = 0; j < mn->n_mem; j++) {
 			struct mk_range r;
 			char what[48];
 			snprintf(what, sizeof(what), "node %u memory", n->id);
-			if (!check_region(pl, &n->mf->mem[j], what, PLAN_RAM_ALIGN, "memory-align", "memory-outside-ram", &r))
+			if (!check_region(pl, &mn->mem[j], what, PLAN_RAM_ALIGN, "memory-align", "memory-outside-ram", &r))
 				continue;
-			take(pl, r, TAKEN_NODE, &n->mf->mem[j].loc, "node %u memory", n->id);
+			take(pl, r, TAKEN_NODE, &mn->mem[j].loc, "node %u memory", n->id);
 			*VEC_PUSH(n->memory, n->n_memory) = r;
 		}
 	}
@@ -386,7 +420,7 @@ static void plan_memory(struct planner *pl)
 	char s1[32], s2[32];
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];
-		const struct mf_u64 *sz = &n->mf->mem_size;
+		const struct mf_u64 *sz = &mf_of(pl, n)->mem_size;
 		if (!sz->set)
 			continue;
 		if (sz->v == 0 || sz->v & (PLAN_RAM_ALIGN - 1)) {
@@ -466,9 +500,9 @@ static void plan_pools_declare(struct planner *pl)
 	for (size_t i = 0; i < m->n_pools; i++) {
 		const struct mf_pool *mp = &m->pools[i];
 		struct plan_pool *pp = &p->pools[i];
-		pp->name = mp->name.s ? mp->name.s : "";
+		pp->name = xstrdup(mp->name.s ? mp->name.s : "");
 		pp->keep = mp->keep.v;
-		pp->loc = mp->loc;
+		pp->loc = own_loc(pl, mp->loc);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(p->pools[j].name, pp->name))
 				diag_error(pl->d, &mp->name.loc, "pool-duplicate", "shared pool '%s' declared twice (first at line %u)",
@@ -539,12 +573,13 @@ static void plan_devices(struct planner *pl)
 			diag_error(pl->d, &m->console.loc, "device-unknown", "console '%s' is not a device in '%s'",
 				   m->console.s, pf->path);
 		else
-			p->console = c->path;
+			p->console = p->board.devices[c - pf->devices].path;
 	}
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];
-		for (size_t j = 0; j < n->mf->n_devices; j++) {
-			const struct mf_str *ds = &n->mf->devices[j];
+		const struct mf_node *mn = mf_of(pl, n);
+		for (size_t j = 0; j < mn->n_devices; j++) {
+			const struct mf_str *ds = &mn->devices[j];
 			const struct pf_device *dev = platform_find_device(pf, ds->s);
 			if (!dev) {
 				diag_error(pl->d, &ds->loc, "device-unknown", "node %u: device '%s' is not in '%s'", n->id,
@@ -563,6 +598,7 @@ static void plan_devices(struct planner *pl)
 				continue;
 			}
 			size_t di = (size_t)(dev - pf->devices);
+			const char *path = p->board.devices[di].path; /* the plan's copy */
 			if (owner[di]) {
 				if (owner[di] == n)
 					diag_error(pl->d, &ds->loc, "device-twice", "node %u lists device '%s' twice", n->id, ds->s);
@@ -575,7 +611,7 @@ static void plan_devices(struct planner *pl)
 			if (dev->disabled)
 				diag_warn(pl->d, &ds->loc, NULL, "node %u: device '%s' is disabled in '%s'", n->id, ds->s,
 					  pf->path);
-			*VEC_PUSH(n->devices, n->n_devices) = dev->path;
+			*VEC_PUSH(n->devices, n->n_devices) = path;
 			for (size_t k = 0; k < dev->n_irqs; k++) {
 				const struct pf_irq *q = &dev->irqs[k];
 				if (q->type == PF_IRQ_SPI) {
@@ -593,9 +629,10 @@ static void plan_devices(struct planner *pl)
 						continue;
 					}
 					spi_owner[spi] = n;
-					spi_dev[spi] = dev->path;
+					spi_dev[spi] = path;
 				}
-				*VEC_PUSH(n->irqs, n->n_irqs) = (struct plan_irq){q->irq, q->type, q->flags, dev->path};
+				*VEC_PUSH(n->irqs, n->n_irqs) =
+					(struct plan_irq){q->irq, (enum plan_irq_type)q->type, q->flags, path};
 			}
 		}
 		sort(n->devices, n->n_devices, sizeof(*n->devices), cmp_str);
@@ -743,8 +780,9 @@ static void plan_spi_routing(struct planner *pl)
 		const struct plan_node *n = &p->nodes[i];
 		if (n->id == last)
 			continue;
-		for (size_t j = 0; j < n->mf->n_devices; j++) {
-			const struct mf_str *ds = &n->mf->devices[j];
+		const struct mf_node *mn = mf_of(pl, n);
+		for (size_t j = 0; j < mn->n_devices; j++) {
+			const struct mf_str *ds = &mn->devices[j];
 			const struct pf_device *dev = platform_find_device(pl->pf, ds->s);
 			size_t k = 0;
 			while (dev && k < dev->n_irqs && dev->irqs[k].type != PF_IRQ_SPI)
@@ -760,15 +798,158 @@ static void plan_spi_routing(struct planner *pl)
 	}
 }
 
+/* ------------------------------------------------------------ the plan's own copies */
+
+static void *dup_array(const void *v, size_t n, size_t size)
+{
+	if (!n)
+		return NULL;
+	void *x = xcalloc(n, size);
+	memcpy(x, v, n * size);
+	return x;
+}
+
+static char *dup_str(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void plan_board_copy(struct plan_board *b, const struct platform *pf)
+{
+	*b = (struct plan_board){0};
+	b->path = dup_str(pf->path);
+	b->model = dup_str(pf->model);
+	b->ram = dup_array(pf->ram, pf->n_ram, sizeof(*pf->ram));
+	b->n_ram = pf->n_ram;
+	b->reserved = dup_array(pf->reserved, pf->n_reserved, sizeof(*pf->reserved));
+	b->n_reserved = pf->n_reserved;
+	b->usable = dup_array(pf->usable, pf->n_usable, sizeof(*pf->usable));
+	b->n_usable = pf->n_usable;
+	b->cpus = xcalloc(pf->n_cpus ? pf->n_cpus : 1, sizeof(*b->cpus));
+	b->n_cpus = pf->n_cpus;
+	for (size_t i = 0; i < pf->n_cpus; i++) {
+		const struct pf_cpu *c = &pf->cpus[i];
+		b->cpus[i] = (struct plan_board_cpu){c->index, c->mpidr, dup_str(c->path), (enum plan_enable)c->enable,
+						     c->release_addr};
+	}
+	b->psci = (enum plan_psci)pf->psci;
+	b->gic_version = pf->gic.version;
+	b->devices = xcalloc(pf->n_devices ? pf->n_devices : 1, sizeof(*b->devices));
+	b->n_devices = pf->n_devices;
+	for (size_t i = 0; i < pf->n_devices; i++) {
+		const struct pf_device *x = &pf->devices[i];
+		struct plan_device *y = &b->devices[i];
+		y->path = dup_str(x->path);
+		y->compatible = dup_str(x->compatible);
+		y->regs = dup_array(x->regs, x->n_regs, sizeof(*x->regs));
+		y->n_regs = x->n_regs;
+		y->irqs = xcalloc(x->n_irqs ? x->n_irqs : 1, sizeof(*y->irqs));
+		y->n_irqs = x->n_irqs;
+		for (size_t k = 0; k < x->n_irqs; k++)
+			y->irqs[k] = (struct plan_irq){x->irqs[k].irq, (enum plan_irq_type)x->irqs[k].type,
+						       x->irqs[k].flags, y->path};
+		y->disabled = x->disabled;
+		y->essential = x->essential;
+	}
+	b->fdt = dup_array(pf->fdt, pf->fdt ? pf->fdt_size : 0, 1);
+	b->fdt_size = b->fdt ? pf->fdt_size : 0;
+}
+
+void plan_board_free(struct plan_board *b)
+{
+	for (size_t i = 0; i < b->n_cpus; i++)
+		free(b->cpus[i].path);
+	for (size_t i = 0; i < b->n_devices; i++) {
+		free(b->devices[i].path);
+		free(b->devices[i].compatible);
+		free(b->devices[i].regs);
+		free(b->devices[i].irqs);
+	}
+	free(b->path), free(b->file), free(b->model);
+	free(b->ram), free(b->reserved), free(b->usable);
+	free(b->cpus), free(b->devices), free(b->fdt);
+	*b = (struct plan_board){0};
+}
+
+const struct plan_device *plan_find_device(const struct plan_board *b, const char *path)
+{
+	for (size_t i = 0; b && path && i < b->n_devices; i++)
+		if (!strcmp(b->devices[i].path, path))
+			return &b->devices[i];
+	return NULL;
+}
+
+const char *plan_psci_name(enum plan_psci m)
+{
+	return m == PLAN_PSCI_SMC ? "smc" : m == PLAN_PSCI_HVC ? "hvc" : "none";
+}
+
+const char *plan_enable_name(enum plan_enable e)
+{
+	return e == PLAN_ENABLE_PSCI ? "psci" : e == PLAN_ENABLE_SPIN_TABLE ? "spin-table" : "none";
+}
+
+/* A path as the manifest wrote it: the reader joined it to the manifest's
+ * folder, so take that prefix off again. */
+static const char *as_written(const struct manifest *m, const char *path)
+{
+	size_t n = m->dir ? strlen(m->dir) : 0;
+	if (path && m->dir && !strncmp(path, m->dir, n) && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
+static void copy_artifact(const struct planner *pl, struct plan_artifact *a, const struct mf_artifact *x)
+{
+	static const enum plan_artifact_kind kind[] = {[MF_ART_NONE] = PLAN_ART_NONE, [MF_ART_FILE] = PLAN_ART_FILE,
+						       [MF_ART_BUILD] = PLAN_ART_BUILD};
+	*a = (struct plan_artifact){
+		.kind = kind[x->kind],
+		.path = dup_str(x->path.s),
+		.build = dup_str(x->build.s),
+		.source = dup_str(x->source.s),
+		.loc = own_loc(pl, x->loc),
+		.path_loc = own_loc(pl, x->path.loc),
+		.build_loc = own_loc(pl, x->build.loc),
+		.source_loc = own_loc(pl, x->source.loc),
+	};
+	a->options = xcalloc(x->n_options ? x->n_options : 1, sizeof(*a->options));
+	a->n_options = x->n_options;
+	for (size_t i = 0; i < x->n_options; i++)
+		a->options[i] = (struct plan_option){xstrdup(x->options[i].key), xstrdup(x->options[i].value)};
+}
+
+static void artifact_free(struct plan_artifact *a)
+{
+	for (size_t i = 0; i < a->n_options; i++) {
+		free(a->options[i].key);
+		free(a->options[i].value);
+	}
+	free(a->options);
+	free(a->path), free(a->build), free(a->source);
+	*a = (struct plan_artifact){0};
+}
+
+/* What the stages need of the manifest and the board, copied. */
+static void plan_copies(struct planner *pl)
+{
+	struct plan *p = pl->p;
+	const struct manifest *m = pl->m;
+	p->manifest = dup_str(m->path);
+	p->manifest_dir = dup_str(m->dir);
+	p->name = xstrdup(m->name.s ? m->name.s : "");
+	plan_board_copy(&p->board, pl->pf);
+	p->board.dtb = m->dtb.s != NULL;
+	p->board.file = dup_str(as_written(m, m->dtb.s ? m->dtb.s : m->dts.s));
+}
+
 int plan_build(struct plan *p, const struct manifest *m, const struct platform *pf, struct diags *d)
 {
 	unsigned errors = d->errors;
-	struct planner pl = {p, m, pf, d, NULL, 0};
+	struct planner pl = {p, m, pf, d, NULL, 0, NULL};
 
 	*p = (struct plan){0};
-	p->mf = m;
-	p->pf = pf;
-	p->name = m->name.s ? m->name.s : "";
+	plan_copies(&pl);
 	p->gic_spis = GIC_MAX_SPIS;
 	if (m->gic_spis.set) {
 		if (m->gic_spis.v > GIC_MAX_SPIS)
@@ -779,6 +960,10 @@ int plan_build(struct plan *p, const struct manifest *m, const struct platform *
 	}
 
 	plan_nodes(&pl);
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		copy_artifact(&pl, &p->nodes[i].kernel, &pl.mn[i]->kernel);
+		copy_artifact(&pl, &p->nodes[i].root_task, &pl.mn[i]->root_task);
+	}
 	plan_cpus(&pl);
 	plan_pools_declare(&pl);
 	plan_memory(&pl);
@@ -792,13 +977,16 @@ int plan_build(struct plan *p, const struct manifest *m, const struct platform *
 	for (size_t i = 0; i < pl.n_taken; i++)
 		free(pl.taken[i].what);
 	free(pl.taken);
+	free(pl.mn);
 	return d->errors > errors ? -1 : 0;
 }
 
 void plan_free(struct plan *p)
 {
-	for (size_t i = 0; i < p->n_pools; i++)
+	for (size_t i = 0; i < p->n_pools; i++) {
+		free(p->pools[i].name);
 		free(p->pools[i].nodes);
+	}
 	free(p->pools);
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];
@@ -809,8 +997,14 @@ void plan_free(struct plan *p)
 		free(n->devices);
 		free(n->irqs);
 		free(n->sgis);
+		artifact_free(&n->kernel);
+		artifact_free(&n->root_task);
 	}
 	free(p->nodes);
+	plan_board_free(&p->board);
+	free(p->manifest);
+	free(p->manifest_dir);
+	free(p->name);
 	free(p->channels);
 	free(p->boot_order);
 	*p = (struct plan){0};

@@ -14,15 +14,15 @@
  * manifest's folder, so take that prefix off again. */
 static const char *as_written(const struct plan *p, const char *path)
 {
-	size_t n = strlen(p->mf->dir);
-	if (path && !strncmp(path, p->mf->dir, n) && path[n] == '/')
+	size_t n = p->manifest_dir ? strlen(p->manifest_dir) : 0;
+	if (path && p->manifest_dir && !strncmp(path, p->manifest_dir, n) && path[n] == '/')
 		return path + n + 1;
 	return path;
 }
 
 static const char *board_file(const struct plan *p)
 {
-	return as_written(p, p->mf->dtb.s ? p->mf->dtb.s : p->mf->dts.s);
+	return p->board.file ? p->board.file : p->board.path;
 }
 
 /* ---------------------------------------------------------------- text */
@@ -42,9 +42,9 @@ static int cmp_row(const void *a, const void *b)
 	return x->r.base < y->r.base ? -1 : x->r.base > y->r.base;
 }
 
-static const char *irq_type(enum pf_irq_type t)
+static const char *irq_type(enum plan_irq_type t)
 {
-	return t == PF_IRQ_SPI ? "spi" : "ppi";
+	return t == PLAN_IRQ_SPI ? "spi" : "ppi";
 }
 
 static const char *trigger(uint32_t flags)
@@ -174,19 +174,19 @@ static void text_node(FILE *f, const struct plan *p, const struct plan_node *n)
 
 void report_text(FILE *f, const struct plan *p)
 {
-	const struct platform *pf = p->pf;
+	const struct plan_board *board = &p->board;
 	char s[32];
 
 	fprintf(f, "plan '%s' on ", p->name); /* a checked name; the rest escaped */
 	fput_escaped(f, board_file(p));
-	fputs(" (", f), fput_escaped(f, pf->model ? pf->model : "no model"), fputs(")\n", f);
-	for (size_t i = 0; i < pf->n_ram; i++)
-		fprintf(f, "  ram     0x%016" PRIx64 "  0x%016" PRIx64 "  %10s\n", pf->ram[i].base,
-			range_end(pf->ram[i]), fmt_size(s, pf->ram[i].size));
+	fputs(" (", f), fput_escaped(f, board->model ? board->model : "no model"), fputs(")\n", f);
+	for (size_t i = 0; i < board->n_ram; i++)
+		fprintf(f, "  ram     0x%016" PRIx64 "  0x%016" PRIx64 "  %10s\n", board->ram[i].base,
+			range_end(board->ram[i]), fmt_size(s, board->ram[i].size));
 	fprintf(f, "  loader  0x%016" PRIx64 "  0x%016" PRIx64 "  %10s  (loader and payload)\n", p->loader.base,
 		range_end(p->loader), fmt_size(s, p->loader.size));
-	fprintf(f, "  %zu cpus, GICv%u with %u SPIs, PSCI %s\n\n", pf->n_cpus, pf->gic.version, p->gic_spis,
-		pf_psci_name(pf->psci));
+	fprintf(f, "  %zu cpus, GICv%u with %u SPIs, PSCI %s\n\n", board->n_cpus, board->gic_version, p->gic_spis,
+		plan_psci_name(board->psci));
 
 	for (size_t i = 0; i < p->n_nodes; i++)
 		text_node(f, p, &p->nodes[i]);
@@ -228,37 +228,37 @@ static void json_sgis(FILE *f, const struct plan_sgi *g, size_t n)
 	fputc(']', f);
 }
 
-static void json_artifact(FILE *f, const struct plan *p, const struct mf_artifact *a, const char *extra_key,
+static void json_artifact(FILE *f, const struct plan *p, const struct plan_artifact *a, const char *extra_key,
 			  uint64_t extra)
 {
 	fputc('{', f);
 	if (extra_key)
-		fprintf(f, "\"%s\": \"0x%" PRIx64 "\"%s", extra_key, extra, a->kind != MF_ART_NONE ? ", " : "");
-	if (a->kind == MF_ART_FILE) {
+		fprintf(f, "\"%s\": \"0x%" PRIx64 "\"%s", extra_key, extra, a->kind != PLAN_ART_NONE ? ", " : "");
+	if (a->kind == PLAN_ART_FILE) {
 		fputs("\"file\": ", f);
-		json_str(f, as_written(p, a->path.s));
-	} else if (a->kind == MF_ART_BUILD) {
+		json_str(f, as_written(p, a->path));
+	} else if (a->kind == PLAN_ART_BUILD) {
 		fputs("\"build\": ", f);
-		json_str(f, a->build.s);
+		json_str(f, a->build);
 		fputs(", \"source\": ", f);
-		json_str(f, as_written(p, a->source.s));
+		json_str(f, as_written(p, a->source));
 	}
 	fputc('}', f);
 }
 
 void report_json(FILE *f, const struct plan *p)
 {
-	const struct platform *pf = p->pf;
+	const struct plan_board *board = &p->board;
 	fputs("{\n  \"name\": ", f);
 	json_str(f, p->name);
-	fprintf(f, ",\n  \"platform\": {\"%s\": ", p->mf->dtb.s ? "dtb" : "dts");
+	fprintf(f, ",\n  \"platform\": {\"%s\": ", board->dtb ? "dtb" : "dts");
 	json_str(f, board_file(p));
 	fputs(", \"model\": ", f);
-	json_str(f, pf->model);
+	json_str(f, board->model);
 	fputs(", \"memory\": ", f);
-	json_ranges(f, pf->ram, pf->n_ram);
-	fprintf(f, ", \"gic\": {\"version\": %u, \"spis\": %u}, \"psci\": \"%s\", \"cpus\": %zu},\n", pf->gic.version,
-		p->gic_spis, pf_psci_name(pf->psci), pf->n_cpus);
+	json_ranges(f, board->ram, board->n_ram);
+	fprintf(f, ", \"gic\": {\"version\": %u, \"spis\": %u}, \"psci\": \"%s\", \"cpus\": %zu},\n", board->gic_version,
+		p->gic_spis, plan_psci_name(board->psci), board->n_cpus);
 	fprintf(f, "  \"loader\": {\"base\": \"0x%" PRIx64 "\", \"size\": \"0x%" PRIx64 "\"},\n", p->loader.base,
 		p->loader.size);
 	fputs("  \"console\": ", f);
@@ -285,7 +285,7 @@ void report_json(FILE *f, const struct plan *p)
 		fprintf(f, "%s\n    {\"id\": %u,\n     \"cpus\": [", i ? "," : "", n->id);
 		for (size_t j = 0; j < n->n_cpus; j++)
 			fprintf(f, "%s{\"index\": %u, \"mpidr\": \"0x%" PRIx64 "\", \"enable\": \"%s\"}", j ? ", " : "",
-				n->cpus[j].index, n->cpus[j].mpidr, pf_enable_name(n->cpus[j].enable));
+				n->cpus[j].index, n->cpus[j].mpidr, plan_enable_name(n->cpus[j].enable));
 		fputs("],\n     \"memory\": ", f);
 		json_ranges(f, n->memory, n->n_memory);
 		fputs(",\n     \"reserved\": ", f);
@@ -310,9 +310,9 @@ void report_json(FILE *f, const struct plan *p)
 		fputs("],\n     \"sgis\": ", f);
 		json_sgis(f, n->sgis, n->n_sgis);
 		fprintf(f, ",\n     \"boot_index\": %u,\n     \"kernel\": ", n->boot_index);
-		json_artifact(f, p, &n->mf->kernel, "paddr", n->n_memory ? n->memory[0].base : 0);
-		fputs(",\n     \"rootserver\": ", f);
-		json_artifact(f, p, &n->mf->rootserver, NULL, 0);
+		json_artifact(f, p, &n->kernel, "paddr", n->n_memory ? n->memory[0].base : 0);
+		fputs(",\n     \"rootserver\": ", f); /* the JSON keeps the manifest's key */
+		json_artifact(f, p, &n->root_task, NULL, 0);
 		fprintf(f, ",\n     \"dtb\": {\"file\": \"node%u/kernel.dtb\"}}", n->id);
 	}
 	fputs(p->n_nodes ? "\n  ]\n}\n" : "]\n}\n", f);
@@ -349,7 +349,7 @@ static struct span classify(const struct plan *p, struct mk_range r)
 {
 	struct span s = {r, SPAN_GAP, 0, NULL};
 	uint64_t a = r.base;
-	if (!in_ranges(p->pf->ram, p->pf->n_ram, a))
+	if (!in_ranges(p->board.ram, p->board.n_ram, a))
 		return s;
 	s.kind = SPAN_FREE;
 	for (size_t i = 0; i < p->n_nodes; i++)
@@ -366,7 +366,7 @@ static struct span classify(const struct plan *p, struct mk_range r)
 		}
 	if (in_ranges(&p->loader, 1, a))
 		s.kind = SPAN_LOADER;
-	else if (in_ranges(p->pf->reserved, p->pf->n_reserved, a))
+	else if (in_ranges(p->board.reserved, p->board.n_reserved, a))
 		s.kind = SPAN_BOARD_RESERVED;
 	return s;
 }
@@ -398,17 +398,17 @@ static unsigned span_height(const struct span *s)
 
 void report_svg(FILE *f, const struct plan *p)
 {
-	const struct platform *pf = p->pf;
+	const struct plan_board *board = &p->board;
 	/* every boundary of everything drawn */
 	uint64_t *cut = NULL;
 	size_t nc = 0;
-	for (size_t i = 0; i < pf->n_ram; i++) {
-		*VEC_PUSH(cut, nc) = pf->ram[i].base;
-		*VEC_PUSH(cut, nc) = range_end(pf->ram[i]);
+	for (size_t i = 0; i < board->n_ram; i++) {
+		*VEC_PUSH(cut, nc) = board->ram[i].base;
+		*VEC_PUSH(cut, nc) = range_end(board->ram[i]);
 	}
-	for (size_t i = 0; i < pf->n_reserved; i++) {
-		*VEC_PUSH(cut, nc) = pf->reserved[i].base;
-		*VEC_PUSH(cut, nc) = range_end(pf->reserved[i]);
+	for (size_t i = 0; i < board->n_reserved; i++) {
+		*VEC_PUSH(cut, nc) = board->reserved[i].base;
+		*VEC_PUSH(cut, nc) = range_end(board->reserved[i]);
 	}
 	for (size_t i = 0; i < p->n_nodes; i++)
 		for (size_t j = 0; j < p->nodes[i].n_memory; j++) {

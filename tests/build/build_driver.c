@@ -8,6 +8,8 @@
  * progress lines to stderr even when it is not a terminal.
  */
 #include "build.h"
+#include "manifest.h"
+#include "platform.h"
 
 #include <unistd.h>
 
@@ -41,8 +43,8 @@ int main(int argc, char **argv)
 		for (size_t k = 0; k < p.n_nodes; k++) {
 			if (arts[k].kernel)
 				printf("node %u kernel %s\n", arts[k].id, arts[k].kernel);
-			if (arts[k].rootserver)
-				printf("node %u rootserver %s\n", arts[k].id, arts[k].rootserver);
+			if (arts[k].root_task)
+				printf("node %u rootserver %s\n", arts[k].id, arts[k].root_task);
 		}
 		ret = 0;
 	}

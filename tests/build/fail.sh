@@ -32,7 +32,7 @@ manifest broken '{build: cmake, source: broken}'
 split broken.yaml out
 if "$DRIVER" broken.yaml out >arts 2>err; then fail "a broken node built"; fi
 cat err
-expect_line err "broken.yaml:12:17: error: node 1: the rootserver build failed; its log is 'out/build/node1/rootserver.log'"
+expect_line err "broken.yaml:12:17: error: node 1: the root task build failed; its log is 'out/build/node1/rootserver.log'"
 expect_line err "out/build/node1/rootserver.log: note: $WORK/broken/main.c:"
 grep -q "this is not C" out/build/node1/rootserver.log || fail "the log does not hold the compiler's error"
 [ ! -e out/node1/capdl.1.img ] || fail "a failed build left capdl.1.img"
@@ -41,7 +41,7 @@ grep -q "this is not C" out/build/node1/rootserver.log || fail "the log does not
 manifest missing '{build: cmake, source: nowhere}'
 split missing.yaml out2
 if "$DRIVER" missing.yaml out2 >arts 2>err; then fail "a missing source built"; fi
-expect_line err "missing.yaml:12:40: error: node 1: rootserver source 'nowhere' is not a folder"
+expect_line err "missing.yaml:12:40: error: node 1: root task source 'nowhere' is not a folder"
 [ ! -e out2/build/build.ninja ] || fail "something was built anyway"
 
 # 3. No node trees (dts-split did not run): refused.
@@ -53,10 +53,10 @@ expect_line err "notree.yaml:8:17: error: node 0: '$WORK/out3/node0/kernel.dtb' 
 manifest nofile "$WORK/none.elf"
 split nofile.yaml out4
 if "$DRIVER" nofile.yaml out4 >arts 2>err; then fail "a missing file passed"; fi
-expect_line err "nofile.yaml:12:17: error: node 1: rootserver '$WORK/none.elf': No such file or directory"
+expect_line err "nofile.yaml:12:17: error: node 1: root task '$WORK/none.elf': No such file or directory"
 # 5. seL4's build makes kernels only.
 manifest sel4root "{build: sel4, source: good}"
 split sel4root.yaml out5
 if "$DRIVER" sel4root.yaml out5 >arts 2>err; then fail "a rootserver built with build: sel4"; fi
-expect_line err "sel4root.yaml:12:25: error: node 1: 'build: sel4' builds a kernel, not a rootserver; use 'build: cmake'"
+expect_line err "sel4root.yaml:12:25: error: node 1: 'build: sel4' builds a kernel, not a root task; use 'build: cmake'"
 echo "fail: pass"

@@ -42,8 +42,9 @@ for id in 0 1; do
 	python3 "$HERE/check_elf.py" user "$O/node$id/capdl.$id.img"
 	grep -q "hello from node $id" "$O/node$id/capdl.$id.img" || fail "capdl.$id.img is not node $id's"
 	for what in kernel rootserver; do
-		expect_line first.progress "build: node $id $what: started"
-		expect_line first.progress "build: node $id $what: built"
+		shown=$what; [ "$what" = rootserver ] && shown="root task" # the progress lines' name
+		expect_line first.progress "build: node $id $shown: started"
+		expect_line first.progress "build: node $id $shown: built"
 		[ -s "$O/build/node$id/$what.log" ] || fail "no log for node $id $what"
 	done
 done
@@ -56,7 +57,7 @@ awk '/: started$/ { s++ } / built / { if (s < 2) bad = 1; exit } END { exit bad 
 for f in "$O"/node*/Kernel.*.elf "$O"/node*/capdl.*.img; do mtime "$f"; done >before
 run second
 for id in 0 1; do
-	for what in kernel rootserver; do
+	for what in kernel "root task"; do
 		expect_line second.progress "build: node $id $what: up to date"
 	done
 done
@@ -81,7 +82,7 @@ fdtput -t s "$O/node1/kernel.dtb" /chosen mkimg-test changed
 run third
 expect_line third.progress "build: node 1 kernel: built"
 expect_line third.progress "build: node 0 kernel: up to date"
-expect_line third.progress "build: node 0 rootserver: up to date"
+expect_line third.progress "build: node 0 root task: up to date"
 grep -q '^ninja: no work to do' "$O/build/node0/kernel.log" || fail "node 0's kernel log shows work"
 grep -q 'Reading the node' "$O/build/node1/kernel.log" || fail "node 1's kernel did not read its tree again"
 
@@ -90,8 +91,8 @@ mtime "$O/node0/capdl.0.img" >before0
 mtime "$O/node1/capdl.1.img" >before1
 echo 'const char changed[] = "changed";' >>app1/main.c
 run fourth
-expect_line fourth.progress "build: node 1 rootserver: built"
-expect_line fourth.progress "build: node 0 rootserver: up to date"
+expect_line fourth.progress "build: node 1 root task: built"
+expect_line fourth.progress "build: node 0 root task: up to date"
 expect_line fourth.progress "build: node 0 kernel: up to date"
 expect_line fourth.progress "build: node 1 kernel: up to date"
 mtime "$O/node0/capdl.0.img" | cmp -s before0 - || fail "capdl.0.img changed"

@@ -10,7 +10,9 @@
 #ifndef MKIMG_FUZZ_H
 #define MKIMG_FUZZ_H
 
+#include "manifest.h"
 #include "plan.h"
+#include "platform.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -198,8 +198,8 @@ static void test_full(void **state)
 	assert_int_equal(n0->kernel.kind, MF_ART_FILE);
 	assert_string_equal(n0->kernel.path.s, "cfg/build/k0.elf");
 	assert_loc(n0->kernel.path.loc, &m, 17, 13);
-	assert_int_equal(n0->rootserver.kind, MF_ART_FILE);
-	assert_string_equal(n0->rootserver.path.s, "/abs/rs0.img");
+	assert_int_equal(n0->root_task.kind, MF_ART_FILE);
+	assert_string_equal(n0->root_task.path.s, "/abs/rs0.img");
 
 	assert_int_equal(n1->id.v, 1);
 	assert_false(n1->cpus_set);
@@ -227,10 +227,10 @@ static void test_full(void **state)
 	assert_string_equal(k->options[1].value, "1");
 	assert_string_equal(k->options[2].value, "");
 	assert_loc(k->options[1].loc, &m, 27, 48);
-	assert_int_equal(n1->rootserver.kind, MF_ART_BUILD);
-	assert_string_equal(n1->rootserver.build.s, "cmake");
-	assert_string_equal(n1->rootserver.source.s, "cfg/app");
-	assert_int_equal(n1->rootserver.n_options, 0);
+	assert_int_equal(n1->root_task.kind, MF_ART_BUILD);
+	assert_string_equal(n1->root_task.build.s, "cmake");
+	assert_string_equal(n1->root_task.source.s, "cfg/app");
+	assert_int_equal(n1->root_task.n_options, 0);
 
 	assert_int_equal(m.n_channels, 2);
 	assert_loc(m.channels[0].loc, &m, 30, 5);

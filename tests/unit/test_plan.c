@@ -8,7 +8,9 @@
 
 #include <cmocka.h>
 
+#include "manifest.h"
 #include "plan.h"
+#include "platform.h"
 
 #define GiB (1ull << 30)
 #define MiB (1ull << 20)
