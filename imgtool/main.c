@@ -1,9 +1,11 @@
 /* main.c - the mkimg command line.
  *
- * One table of commands and one of options drive both parsing and --help.
+ * One table of commands and one of options (cli.h) drive both parsing and
+ * --help.
  * Exit status: 0 success, 1 bad input, 2 bad usage.
  */
 #include "build.h"
+#include "cli.h"
 #include "dts_split.h"
 #include "image.h"
 #include "manifest.h"
@@ -13,7 +15,6 @@
 #include "platform.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -31,9 +32,10 @@ enum cmd { CMD_MAIN, CMD_PLAN, CMD_CHECK, CMD_SPLIT, CMD_PACK, CMD_INSPECT, CMD_
 static const struct command {
 	const char *name, *usage, *summary;
 } commands[CMD_COUNT] = {
-	[CMD_MAIN] = {"", "MANIFEST [-o DIR]",
+	[CMD_MAIN] = {"", "MANIFEST [-o DIR] [-j N]",
 		      "plan the partition, write the layout (layout.txt, .json, .svg) and one device tree\n"
-		      "per node (nodeN/kernel.dtb, kernel.dts, kernel-overlay.dts) into DIR"},
+		      "per node (nodeN/kernel.dtb, kernel.dts, kernel-overlay.dts) into DIR, build every\n"
+		      "node's kernel and root task, and pack them with the loader into DIR/elfloader.elf"},
 	[CMD_PLAN] = {"plan", "MANIFEST [--format text|json|svg] [-o DIR]",
 		      "print the plan: a memory map per node, or JSON, or an SVG picture"},
 	[CMD_CHECK] = {"check", "MANIFEST [--list]", "validate the manifest against its board; exit 0 or 1"},
@@ -43,7 +45,7 @@ static const struct command {
 		      "pack the nodes' built kernels, root tasks and trees in DIR into DIR/elfloader.elf and .bin"},
 	[CMD_INSPECT] = {"inspect", "IMAGE [--format text|json]",
 			 "print what an image holds, where it goes and its checksums; verify them"},
-	[CMD_RUN] = {"run", "MANIFEST|IMAGE [-o DIR] [--timeout S]",
+	[CMD_RUN] = {"run", "MANIFEST|IMAGE [-o DIR] [--timeout S] [--dry-run]",
 		     "boot an image (or make one from a manifest first) in QEMU with flags from its plan"},
 };
 
@@ -59,13 +61,7 @@ enum opt_id {
 	OPT_DRY_RUN,
 };
 
-static const struct opt {
-	const char *name;
-	int id;
-	const char *arg;
-	unsigned cmds; /* bit per command that takes it */
-	const char *help;
-} opts[] = {
+static const struct cli_opt opts[] = {
 	{"output", OPT_OUT, "DIR", 1u << CMD_MAIN | 1u << CMD_PLAN | 1u << CMD_SPLIT | 1u << CMD_PACK | 1u << CMD_RUN,
 	 "write the outputs into DIR (default for the main job and split: out/NAME)"},
 	{"format", OPT_FORMAT, "FMT", 1u << CMD_PLAN | 1u << CMD_INSPECT,
@@ -76,10 +72,15 @@ static const struct opt {
 	{"jobs", OPT_JOBS, "N", 1u << CMD_MAIN | 1u << CMD_RUN, "build N nodes at once (default: the number of cpus)"},
 	{"timeout", OPT_TIMEOUT, "S", 1u << CMD_RUN, "kill QEMU after S seconds (exit 124)"},
 	{"dry-run", OPT_DRY_RUN, NULL, 1u << CMD_RUN, "print QEMU's command line, do not start it"},
-	{"help", OPT_HELP, NULL, ALL_CMDS, "show this help and exit"},
-	{"version", OPT_VERSION, NULL, ALL_CMDS, "show the version and exit"},
+	{"help", OPT_HELP, NULL, CLI_ALL, "show this help and exit"},
+	{"version", OPT_VERSION, NULL, CLI_ALL, "show the version and exit"},
 };
-#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+
+/* The command line's table for command `c`. */
+static struct cli cli_of(enum cmd c)
+{
+	return (struct cli){"mkimg", commands[c].name, 1u << c, opts, sizeof(opts) / sizeof(opts[0])};
+}
 
 static const struct format {
 	const char *name, *file;
@@ -93,30 +94,19 @@ static const struct format {
 
 static void usage(FILE *f, enum cmd c)
 {
+	struct cli cli = cli_of(c);
 	if (c == CMD_MAIN) {
 		fprintf(f, "usage: mkimg %s\n       mkimg COMMAND [OPTIONS] ...\n\n"
-			   "mkimg turns a partition manifest into the layout (and, as it grows, the boot image)\n"
-			   "of an seL4 partitioned multikernel: one unicore kernel per core.\n\ncommands:\n",
+			   "mkimg turns a partition manifest into the boot image of an seL4 partitioned\n"
+			   "multikernel: one unicore kernel per core.\n\ncommands:\n",
 			commands[CMD_MAIN].usage);
 		for (int i = 1; i < CMD_COUNT; i++)
 			fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-		fprintf(f, "\nwithout a command: %s\n", commands[CMD_MAIN].summary);
+		fprintf(f, "\nwithout a command: %s\n\n", commands[CMD_MAIN].summary);
 	} else {
-		fprintf(f, "usage: mkimg %s %s\n\n%s\n", commands[c].name, commands[c].usage, commands[c].summary);
+		fprintf(f, "usage: mkimg %s %s\n\n%s\n\n", commands[c].name, commands[c].usage, commands[c].summary);
 	}
-	fputs("\noptions:\n", f);
-	for (size_t i = 0; i < N_OPTS; i++) {
-		if (!(opts[i].cmds & (1u << c)))
-			continue;
-		char left[40];
-		if (opts[i].id < 256)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", opts[i].id, opts[i].name, opts[i].arg ? " " : "",
-				 opts[i].arg ? opts[i].arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", opts[i].name, opts[i].arg ? " " : "",
-				 opts[i].arg ? opts[i].arg : "");
-		fprintf(f, "  %-22s %s\n", left, opts[i].help);
-	}
+	cli_help(f, &cli);
 	if (c == CMD_MAIN)
 		fputs("\n'mkimg COMMAND --help' describes one command.\n", f);
 }
@@ -124,14 +114,8 @@ static void usage(FILE *f, enum cmd c)
 /* `fmt` has one %s, for `arg` (escaped: it is the user's). */
 static int bad_usage(enum cmd c, const char *fmt, const char *arg)
 {
-	struct sbuf b = {0};
-	sb_put(&b, "", 0);
-	sb_escaped(&b, arg);
-	fputs("mkimg: ", stderr);
-	fprintf(stderr, fmt, b.s);
-	free(b.s);
-	fprintf(stderr, "\nTry 'mkimg %s%s--help'.\n", commands[c].name, c == CMD_MAIN ? "" : " ");
-	return 2;
+	struct cli cli = cli_of(c);
+	return cli_bad_usage(&cli, fmt, arg);
 }
 
 struct args {
@@ -142,104 +126,72 @@ struct args {
 	bool list, dry_run;
 };
 
+static int on_opt(void *ctx, const struct cli_opt *o, const char *value)
+{
+	struct args *a = ctx;
+	char *end;
+	unsigned long n;
+	switch (o->id) {
+	case OPT_HELP:
+		usage(stdout, a->cmd);
+		return 0;
+	case OPT_VERSION:
+		printf("mkimg %s\n", MKIMG_VERSION);
+		return 0;
+	case OPT_OUT:
+		a->out = value;
+		break;
+	case OPT_FORMAT:
+		a->format = value;
+		break;
+	case OPT_LIST:
+		a->list = true;
+		break;
+	case OPT_DRY_RUN:
+		a->dry_run = true;
+		break;
+	case OPT_LOADER:
+		a->loader = value;
+		break;
+	case OPT_JOBS:
+		n = strtoul(value, &end, 10);
+		if (*end || n == 0 || n > 1024)
+			return bad_usage(a->cmd, "bad job count '%s' (1 to 1024)", value);
+		a->jobs = (unsigned)n;
+		break;
+	case OPT_TIMEOUT:
+		n = strtoul(value, &end, 10);
+		if (*end || n > 86400)
+			return bad_usage(a->cmd, "bad timeout '%s' (seconds)", value);
+		a->timeout = (unsigned)n;
+		break;
+	}
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	int first = 1;
+	int skip = 0; /* the command's word */
 	a->cmd = CMD_MAIN;
 	if (argc > 1 && argv[1][0] != '-') {
 		for (int i = 1; i < CMD_COUNT; i++)
 			if (!strcmp(argv[1], commands[i].name)) {
 				a->cmd = (enum cmd)i;
-				first = 2;
+				skip = 1;
 			}
 	}
-	struct option lo[N_OPTS + 1];
-	char so[2 * N_OPTS + 2] = ":";
-	size_t k = 0, sk = 1; /* a leading ":" makes a missing value return ':' */
-	for (size_t i = 0; i < N_OPTS; i++) {
-		lo[k++] = (struct option){opts[i].name, opts[i].arg ? required_argument : no_argument, NULL, opts[i].id};
-		if (opts[i].id < 256) {
-			so[sk++] = (char)opts[i].id;
-			if (opts[i].arg)
-				so[sk++] = ':';
-		}
-	}
-	lo[k] = (struct option){0};
-	so[sk] = '\0';
-
-	unsigned char seen[N_OPTS] = {0};
-	optind = 1;
-	opterr = 0;
-	int ac = argc - first + 1;
-	char **av = argv + first - 1;
-	for (;;) {
-		int c = getopt_long(ac, av, so, lo, NULL);
-		if (c == -1)
-			break;
-		if (c == ':')
-			return bad_usage(a->cmd, "option '%s' needs a value", av[optind - 1]);
-		const struct opt *o = NULL;
-		for (size_t i = 0; i < N_OPTS; i++)
-			if (opts[i].id == c)
-				o = &opts[i];
-		if (!o) {
-			char shortopt[3] = {'-', (char)optopt, 0};
-			return bad_usage(a->cmd, "unknown option '%s'", optopt ? shortopt : av[optind - 1]);
-		}
-		if (!(o->cmds & (1u << a->cmd)))
-			return bad_usage(a->cmd, "option '--%s' does not apply to this command", o->name);
-		if (o->arg && seen[o - opts]++)
-			return bad_usage(a->cmd, "option '--%s' is given twice", o->name);
-		switch (c) {
-		case OPT_HELP:
-			usage(stdout, a->cmd);
-			return 0;
-		case OPT_VERSION:
-			printf("mkimg %s\n", MKIMG_VERSION);
-			return 0;
-		case OPT_OUT:
-			if (!*optarg)
-				return bad_usage(a->cmd, "%s", "the output folder is empty ('-o \"\"'); name a folder");
-			a->out = optarg;
-			break;
-		case OPT_FORMAT:
-			a->format = optarg;
-			break;
-		case OPT_LIST:
-			a->list = true;
-			break;
-		case OPT_DRY_RUN:
-			a->dry_run = true;
-			break;
-		case OPT_LOADER:
-			a->loader = optarg;
-			break;
-		case OPT_JOBS: {
-			char *end;
-			unsigned long j = strtoul(optarg, &end, 10);
-			if (!*optarg || *end || j == 0 || j > 1024)
-				return bad_usage(a->cmd, "bad job count '%s' (1 to 1024)", optarg);
-			a->jobs = (unsigned)j;
-			break;
-		}
-		case OPT_TIMEOUT: {
-			char *end;
-			unsigned long t = strtoul(optarg, &end, 10);
-			if (!*optarg || *end || t > 86400)
-				return bad_usage(a->cmd, "bad timeout '%s' (seconds)", optarg);
-			a->timeout = (unsigned)t;
-			break;
-		}
-		}
-	}
-	if (a->list)
-		return -1;
-	if (optind >= ac)
+	struct cli cli = cli_of(a->cmd);
+	int ac = argc - skip, first;
+	char **av = argv + skip;
+	int status = cli_parse(&cli, ac, av, on_opt, a, &first);
+	if (status >= 0 || a->list)
+		return status;
+	if (first >= ac)
 		return bad_usage(a->cmd, "%s", "no manifest given");
-	if (optind + 1 < ac)
-		return bad_usage(a->cmd, "unexpected argument '%s'", av[optind + 1]);
-	a->manifest = av[optind];
+	if (first + 1 < ac)
+		return bad_usage(a->cmd, "unexpected argument '%s'", av[first + 1]);
+	a->manifest = av[first];
 	return -1;
 }
 

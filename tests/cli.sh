@@ -31,6 +31,10 @@ expect 2 "unknown format 'xml'" err -- plan --format xml "$hello"
 expect 2 "needs a value" err -- plan "$hello" --format
 expect 2 "does not apply" err -- check --format json "$hello"
 expect 2 "unexpected argument" err -- check "$hello" "$hello"
+expect 2 "option '--output' needs a value, not an empty one" err -- plan "$hello" -o ""
+expect 2 "option '--output' is given twice" err -- plan "$hello" -o a -o b
+expect 0 '^usage: mkimg run .*--dry-run' out -- run --help
+expect 2 "unknown option '--x\\\\x1b\\[31m'" err -- plan "$(printf -- '--x\033[31m')" "$hello"
 expect 1 "cannot open 'nonexistent.yaml'" err -- check nonexistent.yaml
 expect 0 'memory-overlap' out -- check --list
 expect 0 '' out -- check "$hello"
