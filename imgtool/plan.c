@@ -54,6 +54,7 @@ const struct plan_check plan_checks[] = {
 	{"cpu-twice", "a CPU given to two nodes, or twice to one"},
 	{"cpu-none", "a node without a CPU"},
 	{"cpu-enable", "a secondary CPU the loader cannot start (no PSCI, no spin table)"},
+	{"cpu-disabled", "a CPU the board's tree marks disabled or failed (status)"},
 	{"device-unknown", "a device path not in the board's tree"},
 	{"device-twice", "a device given to two nodes"},
 	{"device-essential", "the interrupt controller or timer, which every node keeps"},
@@ -339,6 +340,9 @@ static void plan_cpus(struct planner *pl)
 			}
 			owner[c->v] = n;
 			const struct pf_cpu *pc = &pf->cpus[c->v];
+			if (pc->status)
+				diag_error(pl->d, &c->loc, "cpu-disabled", "node %u: cpu %" PRIu64 " ('%s') has status \"%s\" "
+					   "in '%s'; give the node another cpu", n->id, c->v, pc->path, pc->status, pf->path);
 			*VEC_PUSH(n->cpus, n->n_cpus) = (struct plan_cpu){pc->index, pc->mpidr, (enum plan_enable)pc->enable};
 		}
 	}
@@ -348,8 +352,8 @@ static void plan_cpus(struct planner *pl)
 		struct plan_node *n = &p->nodes[i];
 		if (mf_of(pl, n)->cpus_set)
 			continue;
-		while (next < pf->n_cpus && owner[next])
-			next++;
+		while (next < pf->n_cpus && (owner[next] || pf->cpus[next].status))
+			next++; /* taken, or disabled in the tree */
 		if (next == pf->n_cpus) {
 			diag_error(pl->d, &n->loc, "cpu-none", "no cpu left for node %u: '%s' has %zu cpus and every one is taken",
 				   n->id, pf->path, pf->n_cpus);

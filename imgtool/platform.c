@@ -499,6 +499,8 @@ static void parse_cpu(struct ctx *c, int node, int ac)
 	struct pf_cpu *cpu = VEC_PUSH(p->cpus, p->n_cpus);
 	cpu->index = (unsigned)(p->n_cpus - 1);
 	cpu->path = node_path(c, node);
+	if (is_disabled(c->fdt, node))
+		cpu->status = prop_str(c->fdt, node, "status"); /* in the blob, which the platform owns */
 
 	int len;
 	const fdt32_t *reg = fdt_getprop(c->fdt, node, "reg", &len);

@@ -18,6 +18,7 @@ struct pf_cpu {
 	char *path;      /* "/cpus/cpu@0" */
 	enum pf_enable enable;
 	uint64_t release_addr; /* spin-table: cpu-release-addr */
+	const char *status;    /* "disabled" or "fail...": not to be used; NULL when usable */
 };
 
 /* An interrupt routed to the GIC. `irq` is the GIC interrupt id (SPI n is

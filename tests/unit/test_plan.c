@@ -95,6 +95,29 @@ static void assert_error(const struct fixture *fx, const char *check, unsigned l
 
 #define HEAD "name: t\nplatform: {dtb: b.dtb}\n"
 
+/* A cpu the tree marks disabled is no node's by default, and an error
+ * when a node names it. */
+static void disabled_cpus(void **state)
+{
+	(void)state;
+	struct fixture fx = {0};
+	board(&fx.pf, 3);
+	fx.pf.cpus[1].status = "disabled";
+	static const char yaml[] = HEAD "nodes:\n  - {id: 0, memory: 64M}\n  - {id: 1, memory: 64M}\n";
+	assert_int_equal(manifest_parse(&fx.m, "t.yaml", yaml, strlen(yaml), &fx.d), 0);
+	assert_int_equal(plan_build(&fx.p, &fx.m, &fx.pf, &fx.d), 0);
+	assert_int_equal(fx.p.nodes[0].cpus[0].index, 0);
+	assert_int_equal(fx.p.nodes[1].cpus[0].index, 2); /* cpu 1 skipped */
+	plan_free(&fx.p);
+	manifest_free(&fx.m);
+	static const char named[] = HEAD "nodes:\n  - {id: 0, memory: 64M}\n  - {id: 1, cpus: [1], memory: 64M}\n";
+	assert_int_equal(manifest_parse(&fx.m, "t.yaml", named, strlen(named), &fx.d), 0);
+	assert_int_equal(plan_build(&fx.p, &fx.m, &fx.pf, &fx.d), -1);
+	assert_error(&fx, "cpu-disabled", 5);
+	fx.pf.cpus[1].status = NULL;
+	done(&fx);
+}
+
 static void size_only_first_fit(void **state)
 {
 	(void)state;
@@ -365,6 +388,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(size_only_first_fit), cmocka_unit_test(explicit_talk_layout),
+		cmocka_unit_test(disabled_cpus),
 		cmocka_unit_test(devices_and_irqs),    cmocka_unit_test(spi_routing),
 		cmocka_unit_test(sgi_allocation),
 		cmocka_unit_test(sgis_exhausted),      cmocka_unit_test(determinism),
