@@ -493,7 +493,7 @@ int build_check_inputs(const struct plan *p, const char *outdir, struct diags *d
 			} else if (arts[w]->kind == PLAN_ART_FILE) {
 				file_ok(d, n, w, arts[w]);
 			} else if (arts[w]->kind == PLAN_ART_BUILD && build_ok(d, n, w, arts[w], real) && out_bad) {
-				cmake_unsafe_error(d, &arts[w]->loc, n->id, "the output folder", out, out_bad,
+				cmake_unsafe_error(d, &arts[w]->loc, n->id, "the output folder", outdir, out_bad,
 						   "choose another output folder (-o)");
 				out_bad = 0; /* once */
 			}

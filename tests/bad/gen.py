@@ -427,6 +427,31 @@ def split_cases(plan_bytes, blob):
     return cases
 
 
+def output_cases(blob):
+    """Output folders that must not be written: each case is NAME.args (the
+    command, run beside the case's files) and what it stages, `out/` among
+    them."""
+    m = ("name: o\nplatform: {dts: %s}\nnodes:\n  - {id: 0, memory: 64M, kernel: {build: cmake, source: .},"
+         " rootserver: {build: cmake, source: .}}\n" % os.path.basename(VIRT_DTS)).encode()
+    at_out = m.replace(b"{dts: %s}" % os.path.basename(VIRT_DTS).encode(), b"{dtb: out/node0/kernel.dtb}")
+    return {
+        # the output folder is a file
+        "out-is-file": lambda: {"o.yaml": m, "out": b"a file\n", "out-is-file.args": b"mkimg split o.yaml -o out"},
+        # the board's tree is where node 0's tree goes
+        "board-is-output": lambda: {"o.yaml": at_out, "out/node0/kernel.dtb": blob,
+                                    "board-is-output.args": b"mkimg o.yaml -o out"},
+        "board-is-split-output": lambda: {"o.yaml": at_out, "out/node0/kernel.dtb": blob,
+                                          "board-is-split-output.args": b"mkimg split o.yaml -o out"},
+        # the loader given is the image pack would write
+        "loader-is-output": lambda: {"o.yaml": m, "out/elfloader.elf": b"not yet an image\n",
+                                     "loader-is-output.args": b"mkimg pack o.yaml -o out --loader out/elfloader.elf"},
+        # folders CMake cannot build in: refused before anything is made
+        "cmake-semicolon": lambda: {"o.yaml": m, "cmake-semicolon.args": b"mkimg o.yaml -o 'o;x'"},
+        "cmake-quote": lambda: {"o.yaml": m, "cmake-quote.args": b"mkimg o.yaml -o 'o\"x'"},
+        "cmake-dollar": lambda: {"o.yaml": m, "cmake-dollar.args": b"mkimg o.yaml -o 'o $x'"},
+    }
+
+
 def generated(base):
     """Every generated case, by kind and name, for the inputs in `base`."""
     read = lambda name: open(os.path.join(base, name), "rb").read()
@@ -438,6 +463,7 @@ def generated(base):
         "manifest": manifest_cases(),
         "plan-json": plan_json_cases(),
         "split": split_cases(read("hello.json"), read("virt.dtb")),
+        "output": output_cases(read("virt.dtb")),
     }
 
 

@@ -157,6 +157,16 @@ def stage_usage(corpus, case, work):
     return [Run([program] + words[1:], (None,))]
 
 
+def stage_output(corpus, case, work):
+    """NAME.args: a command line (mkimg or dts-split) whose output folder
+    must not be written, beside the case's files and the examples' board;
+    `out/` as the case staged it."""
+    copy(work, gen.VIRT_DTS)
+    words = shlex.split(case.files[case.name + ".args"].decode())
+    program = {"mkimg": corpus.mkimg, "dts-split": corpus.split}[words[0]]
+    return [Run([program] + words[1:], ("staged",))]
+
+
 KINDS = {
     "manifest": Kind((".yaml", ".dts"), ".yaml", stage_manifest, 1),
     "main": Kind((".yaml",), None, stage_main, 1),
@@ -168,6 +178,7 @@ KINDS = {
     "plan-json": Kind((".json", ".dts"), ".json", stage_plan_json, 1),
     "split": Kind((".json", ".dts", ".dtb"), None, stage_split, 1),
     "usage": Kind((".args",), None, stage_usage, 2),
+    "output": Kind((), None, stage_output, 1),
 }
 
 
