@@ -92,25 +92,36 @@ void output_child_group(pid_t pgid)
 	child_group = pgid;
 }
 
+/* Create `prefix` + `sep` + a unique suffix and register it as a
+ * temporary; returns its descriptor (its name in *path) or -1 with errno. */
+static int temp_open(const char *prefix, const char *sep, char **path)
+{
+	char *p = xasprintf("%s%sXXXXXX", prefix, sep);
+	sigset_t old;
+	block(&old); /* no signal between the file's creation and its registration */
+	int fd = mkstemp(p);
+	if (fd >= 0)
+		temp_add(p);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (fd < 0) {
+		int e = errno;
+		free(p);
+		errno = e;
+		return -1;
+	}
+	*path = p;
+	return fd;
+}
+
 char *temp_create(const char *prefix)
 {
 	if (ensure_locked() < 0)
 		return NULL;
-	char *path = xasprintf("%s-XXXXXX", prefix);
-	sigset_t old;
-	block(&old); /* no signal between the file's creation and its registration */
-	int fd = mkstemp(path);
-	if (fd >= 0) {
-		close(fd);
-		temp_add(path);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (fd < 0) {
-		int e = errno;
-		free(path);
-		errno = e;
+	char *path;
+	int fd = temp_open(prefix, "-", &path);
+	if (fd < 0)
 		return NULL;
-	}
+	close(fd);
 	return path;
 }
 
@@ -229,19 +240,10 @@ FILE *output_open(struct output *o, const char *path)
 		errno = EEXIST;
 		return NULL;
 	}
-	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
-	sigset_t old;
-	block(&old); /* no signal between the file's creation and its registration */
-	int fd = mkstemp(tmp);
-	if (fd >= 0)
-		temp_add(tmp);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (fd < 0) {
-		int e = errno;
-		free(tmp);
-		errno = e;
+	char *tmp;
+	int fd = temp_open(path, ".tmp-", &tmp);
+	if (fd < 0)
 		return NULL;
-	}
 	FILE *f = fdopen(fd, "w");
 	if (!f) {
 		int e = errno;
