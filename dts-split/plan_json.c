@@ -12,7 +12,7 @@
 
 struct jctx {
 	struct plan_json *pj;
-	const struct plan_board *pb; /* the plan's copy of the board */
+	struct plan_board *pb; /* the plan's copy of the board */
 	struct diags *d;
 	struct mk_loc loc; /* the file */
 };
@@ -392,6 +392,23 @@ static void parse_top(struct jctx *c, const json_t *root)
 	json_t *nodes = field(c, root, "nodes", JSON_ARRAY, true, "plan");
 
 	p->name = xstrdup(name ? json_string_value(name) : "");
+	/* The board's RAM as the plan used it (the manifest may have given
+	 * it); else the tree's own. */
+	json_t *platform = field(c, root, "platform", JSON_OBJECT, false, "plan");
+	json_t *ram = platform ? field(c, platform, "memory", JSON_ARRAY, false, "plan.platform") : NULL;
+	if (ram) {
+		struct mk_range *v = NULL;
+		size_t n = 0;
+		get_ranges(c, ram, "plan.platform.memory", &v, &n);
+		free(c->pb->ram), free(c->pb->usable);
+		c->pb->ram = v;
+		c->pb->n_ram = ranges_normalize(v, n);
+		c->pb->n_usable = ranges_subtract(c->pb->ram, c->pb->n_ram, c->pb->reserved, c->pb->n_reserved,
+						  &c->pb->usable);
+	}
+	if (!c->pb->n_ram)
+		jerr(c, "board-memory", "neither the plan nor the board's tree '%s' states the board's RAM (%s)",
+		     c->pb->path, c->pb->no_ram ? c->pb->no_ram : "no /memory");
 	if (console) {
 		const struct plan_device *dev = plan_find_device(c->pb, json_string_value(console));
 		if (!dev)

@@ -453,11 +453,13 @@ static void get_u64_seq(struct ctx *c, yaml_node_t *n, const char *key, struct m
 
 /* --- the schema ----------------------------------------------------------- */
 
+static void walk_region(struct ctx *c, yaml_node_t *n, struct mf_region **v, size_t *nv);
+
 static void walk_platform(struct ctx *c, yaml_node_t *n)
 {
-	enum { P_DTB, P_DTS, P_SPIS };
-	static const char *const keys[] = {"dtb", "dts", "spis", NULL};
-	struct slot s[3];
+	enum { P_DTB, P_DTS, P_SPIS, P_MEMORY };
+	static const char *const keys[] = {"dtb", "dts", "spis", "memory", NULL};
+	struct slot s[4];
 	struct manifest *m = c->m;
 
 	if (!scan_map(c, n, "platform", keys, s))
@@ -473,6 +475,16 @@ static void walk_platform(struct ctx *c, yaml_node_t *n)
 		get_path(c, s[P_DTS].val, "'dts'", &m->dts);
 	if (s[P_SPIS].val)
 		get_u64(c, s[P_SPIS].val, "'spis'", &m->gic_spis);
+	if (s[P_MEMORY].val) {
+		size_t count;
+		yaml_node_t *mem = s[P_MEMORY].val;
+		yaml_node_item_t *it = seq_items(c, mem, "memory", "a sequence of {base, size} regions", &count);
+		m->board_mem_loc = loc_of(c, mem);
+		if (it && !count)
+			err(c, mem, "type", "the platform's 'memory' has no regions");
+		for (size_t i = 0; i < count; i++)
+			walk_region(c, node_at(c, it[i]), &m->board_mem, &m->n_board_mem);
+	}
 }
 
 static void walk_loader(struct ctx *c, yaml_node_t *n)
@@ -594,10 +606,10 @@ static void walk_artifact(struct ctx *c, yaml_node_t *n, const char *what, struc
 		walk_options(c, s[A_OPTIONS].val, a);
 }
 
-static void walk_region(struct ctx *c, yaml_node_t *n, struct mf_node *node)
+static void walk_region(struct ctx *c, yaml_node_t *n, struct mf_region **v, size_t *nv)
 {
 	static const char *const keys[] = {"base", "size", NULL};
-	struct mf_region *r = VEC_PUSH(node->mem, node->n_mem);
+	struct mf_region *r = VEC_PUSH(*v, *nv);
 	struct slot s[2];
 
 	r->loc = loc_of(c, n);
@@ -623,7 +635,7 @@ static void walk_memory(struct ctx *c, yaml_node_t *n, struct mf_node *node)
 	if (it && !count)
 		err(c, n, "type", "'memory' has no regions");
 	for (size_t i = 0; i < count; i++)
-		walk_region(c, node_at(c, it[i]), node);
+		walk_region(c, node_at(c, it[i]), &node->mem, &node->n_mem);
 }
 
 static void walk_devices(struct ctx *c, yaml_node_t *n, struct mf_node *node)
@@ -1005,6 +1017,7 @@ void manifest_free(struct manifest *m)
 {
 	free(m->path);
 	free(m->dir);
+	free(m->board_mem);
 	free(m->name.s);
 	free(m->dtb.s);
 	free(m->dts.s);

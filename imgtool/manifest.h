@@ -98,6 +98,12 @@ struct manifest {
 	struct mf_str name;
 	struct mf_str dtb, dts; /* exactly one is set (platform.dtb / platform.dts) */
 	struct mf_u64 gic_spis;  /* platform.spis: optional, the GIC's SPI count */
+	/* platform.memory: optional, the board's RAM as {base, size} regions;
+	 * when given it replaces the tree's /memory (which boot loaders often
+	 * fill in only at boot) */
+	struct mf_region *board_mem;
+	size_t n_board_mem;
+	struct mk_loc board_mem_loc;
 	struct mf_str console;   /* optional shared debug console (a DT path) */
 	struct mf_u64 loader_base, loader_size; /* optional `loader: {base, size}` */
 	struct mk_loc loader_loc;

@@ -151,7 +151,7 @@ static size_t free_ram(const struct planner *pl, struct mk_range **out)
 	for (size_t i = 0; i < pl->n_taken; i++)
 		t[i] = pl->taken[i].r;
 	size_t nt = ranges_normalize(t, pl->n_taken);
-	size_t n = ranges_subtract(pl->pf->usable, pl->pf->n_usable, t, nt, out);
+	size_t n = ranges_subtract(pl->p->board.usable, pl->p->board.n_usable, t, nt, out);
 	free(t);
 	return n;
 }
@@ -189,10 +189,10 @@ static int fit(const struct planner *pl, uint64_t size, uint64_t align, bool fro
 	return ret;
 }
 
-static bool inside_usable(const struct platform *pf, struct mk_range r)
+static bool inside_usable(const struct plan_board *b, struct mk_range r)
 {
-	for (size_t i = 0; i < pf->n_usable; i++)
-		if (range_contains(pf->usable[i], r))
+	for (size_t i = 0; i < b->n_usable; i++)
+		if (range_contains(b->usable[i], r))
 			return true;
 	return false;
 }
@@ -209,8 +209,12 @@ static void explain_outside(struct planner *pl, const struct mk_loc *loc, const 
 				   what, hex_range(a, r), hex_range(b, pl->pf->reserved[i]), pl->pf->path);
 			return;
 		}
-	diag_error(pl->d, loc, check, "%s %s is outside the board's RAM (see /memory in '%s')", what,
-		   hex_range(a, r), pl->pf->path);
+	if (pl->m->n_board_mem)
+		diag_error(pl->d, loc, check, "%s %s is outside the board's RAM (see the platform's 'memory')", what,
+			   hex_range(a, r));
+	else
+		diag_error(pl->d, loc, check, "%s %s is outside the board's RAM (see /memory in '%s')", what,
+			   hex_range(a, r), pl->pf->path);
 }
 
 static bool check_region(struct planner *pl, const struct mf_region *reg, const char *what, uint64_t align,
@@ -239,7 +243,7 @@ static bool check_region(struct planner *pl, const struct mf_region *reg, const 
 		ok = false;
 	}
 	*out = (struct mk_range){base, size};
-	if (!inside_usable(pl->pf, *out)) {
+	if (!inside_usable(&pl->p->board, *out)) {
 		explain_outside(pl, &reg->loc, outside_check, what, *out);
 		ok = false;
 	}
@@ -547,16 +551,13 @@ static void plan_pools_finish(struct planner *pl)
 		}
 	}
 	size_t npools = ranges_normalize(pools, p->n_pools);
-	struct mk_range *ram = xcalloc(pl->pf->n_ram, sizeof(*ram));
-	memcpy(ram, pl->pf->ram, pl->pf->n_ram * sizeof(*ram));
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];
 		struct mk_range *not_mine;
-		size_t k = ranges_subtract(ram, pl->pf->n_ram, n->memory, n->n_memory, &not_mine);
+		size_t k = ranges_subtract(p->board.ram, p->board.n_ram, n->memory, n->n_memory, &not_mine);
 		n->n_reserved = ranges_subtract(not_mine, k, pools, npools, &n->reserved);
 		free(not_mine);
 	}
-	free(ram);
 	free(pools);
 }
 
@@ -823,6 +824,7 @@ void plan_board_copy(struct plan_board *b, const struct platform *pf)
 	*b = (struct plan_board){0};
 	b->path = dup_str(pf->path);
 	b->model = dup_str(pf->model);
+	b->no_ram = dup_str(pf->no_ram);
 	b->ram = dup_array(pf->ram, pf->n_ram, sizeof(*pf->ram));
 	b->n_ram = pf->n_ram;
 	b->reserved = dup_array(pf->reserved, pf->n_reserved, sizeof(*pf->reserved));
@@ -861,6 +863,7 @@ void plan_board_copy(struct plan_board *b, const struct platform *pf)
 
 void plan_board_free(struct plan_board *b)
 {
+	free(b->no_ram);
 	for (size_t i = 0; i < b->n_cpus; i++)
 		free(b->cpus[i].path);
 	for (size_t i = 0; i < b->n_devices; i++) {
@@ -935,6 +938,54 @@ static void artifact_free(struct plan_artifact *a)
 }
 
 /* What the stages need of the manifest and the board, copied. */
+/* The board's RAM: the manifest's platform 'memory' when given (checked:
+ * no wrap, no overlap, clear of every device's registers), else the tree's
+ * /memory; the usable RAM is that minus the tree's reserved ranges. */
+static void plan_board_ram(struct planner *pl)
+{
+	struct plan_board *b = &pl->p->board;
+	const struct manifest *m = pl->m;
+	char r1[48], r2[48];
+	if (!m->n_board_mem) {
+		if (!b->n_ram)
+			diag_error(pl->d, m->dtb.s ? &m->dtb.loc : &m->dts.loc, "board-memory",
+				   "the board's tree '%s' states no RAM (%s), as boot loaders fill /memory in at boot: "
+				   "give it under 'platform:', e.g. 'memory: [{base: 0x40000000, size: 2G}]'", b->file,
+				   b->no_ram ? b->no_ram : "no /memory");
+		return;
+	}
+	struct mk_range *ram = xcalloc(m->n_board_mem, sizeof(*ram));
+	size_t n = 0;
+	for (size_t i = 0; i < m->n_board_mem; i++) {
+		const struct mf_region *r = &m->board_mem[i];
+		struct mk_range x = {r->base.v, r->size.v};
+		if (!r->base.set || !r->size.set)
+			continue;
+		if (!x.size || range_end(x) < x.base) {
+			diag_error(pl->d, &r->loc, "board-memory", "the board's RAM region %s is empty or wraps around the "
+				   "top of the address space", hex_range(r1, x));
+			continue;
+		}
+		bool bad = false;
+		for (size_t k = 0; k < n && !bad; k++)
+			if ((bad = ranges_overlap(x, ram[k])))
+				diag_error(pl->d, &r->loc, "board-memory", "the board's RAM region %s overlaps %s",
+					   hex_range(r1, x), hex_range(r2, ram[k]));
+		for (size_t k = 0; k < b->n_devices && !bad; k++)
+			for (size_t j = 0; j < b->devices[k].n_regs && !bad; j++)
+				if ((bad = ranges_overlap(x, b->devices[k].regs[j])))
+					diag_error(pl->d, &r->loc, "board-memory", "the board's RAM region %s overlaps the "
+						   "registers %s of '%s'", hex_range(r1, x),
+						   hex_range(r2, b->devices[k].regs[j]), b->devices[k].path);
+		if (!bad)
+			ram[n++] = x;
+	}
+	free(b->ram), free(b->usable);
+	b->n_ram = ranges_normalize(ram, n);
+	b->ram = ram;
+	b->n_usable = ranges_subtract(b->ram, b->n_ram, b->reserved, b->n_reserved, &b->usable);
+}
+
 static void plan_copies(struct planner *pl)
 {
 	struct plan *p = pl->p;
@@ -945,6 +996,7 @@ static void plan_copies(struct planner *pl)
 	plan_board_copy(&p->board, pl->pf);
 	p->board.dtb = m->dtb.s != NULL;
 	p->board.file = dup_str(as_written(m, m->dtb.s ? m->dtb.s : m->dts.s));
+	plan_board_ram(pl);
 }
 
 int plan_build(struct plan *p, const struct manifest *m, const struct platform *pf, struct diags *d)
@@ -954,6 +1006,8 @@ int plan_build(struct plan *p, const struct manifest *m, const struct platform *
 
 	*p = (struct plan){0};
 	plan_copies(&pl);
+	if (!p->board.n_ram) /* said by plan_board_ram(); the rest would only follow from it */
+		return -1;
 	p->gic_spis = GIC_MAX_SPIS;
 	if (m->gic_spis.set) {
 		if (m->gic_spis.v > GIC_MAX_SPIS)

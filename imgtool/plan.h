@@ -74,8 +74,9 @@ struct plan_board {
 	char *file;  /* as the manifest wrote it (relative to its folder); NULL without a manifest */
 	bool dtb;    /* named by `dtb:` (else `dts:`) */
 	char *model; /* /model, or NULL */
-	struct mk_range *ram; /* /memory banks, normalized */
+	struct mk_range *ram; /* /memory banks, normalized; or the manifest's platform 'memory' */
 	size_t n_ram;
+	char *no_ram;         /* why the tree states no RAM, or NULL */
 	struct mk_range *reserved; /* /reserved-memory children and /memreserve/, normalized */
 	size_t n_reserved;
 	struct mk_range *usable; /* ram minus reserved */

@@ -425,9 +425,9 @@ static void parse_memory(struct ctx *c)
 	}
 	p->n_ram = ranges_normalize(p->ram, p->n_ram);
 	if (!any)
-		err(c, -1, "dtb-memory", "no /memory node with a 'reg'");
+		p->no_ram = "no /memory node with a 'reg'";
 	else if (!p->n_ram && !bad)
-		err(c, -1, "dtb-memory", "the /memory nodes hold no RAM (every size is 0)");
+		p->no_ram = "its /memory nodes hold no RAM: every size is 0";
 }
 
 static void parse_reserved(struct ctx *c)

@@ -55,6 +55,8 @@ struct platform {
 	char *model; /* /model, or NULL */
 	struct mk_range *ram; /* /memory banks as the tree states them, normalized */
 	size_t n_ram;
+	const char *no_ram;   /* why the tree states no RAM (then n_ram is 0), or NULL: not an
+			       * error here, as the manifest may give the RAM (plan_build() decides) */
 	struct mk_range *reserved; /* /reserved-memory children and /memreserve/, normalized */
 	size_t n_reserved;
 	struct mk_range *usable; /* ram minus reserved */

@@ -376,9 +376,14 @@ def split_cases(plan_bytes, blob):
         return make
 
     def no_memory():
+        """A board without /memory and a plan that does not say the RAM
+        either (a plan whose platform.memory gives it splits fine)."""
         text = open(VIRT_DTS).read()
         start = text.index("\tmemory@40000000 {")
-        return {"no-memory.dts": (text[:start] + text[text.index("};", start) + 3:]).encode()}
+        plan = json.loads(plan_bytes)
+        del plan["platform"]["memory"]
+        return {"no-memory.dts": (text[:start] + text[text.index("};", start) + 3:]).encode(),
+                "no-memory.json": json.dumps(plan, indent=1).encode()}
 
     def corrupt():
         (off_struct,) = struct.unpack_from(">I", blob, FDT_OFF_STRUCT)

@@ -609,7 +609,10 @@ def main():
                     text = g.read()
                     if b"/dts-v1/" in text:
                         fail("node %d: the overlay has a /dts-v1/ header" % n["id"])
-                    got, err = dtc_sorted(["-I", "dts", "-"], stdin=f.read() + b"\n" + text)
+                    # from stdin, as seL4's build appends it; the board's
+                    # /include/s resolve from its folder (-i)
+                    got, err = dtc_sorted(["-I", "dts", "-i", os.path.dirname(os.path.abspath(board_src)), "-"],
+                                          stdin=f.read() + b"\n" + text)
                 if got != want:
                     fail("node %d: board DTS + kernel-overlay.dts differs from kernel.dtb%s" % (n["id"], err and ": " + err))
             if a.check in ("all", "dts"):
