@@ -464,6 +464,8 @@ int plan_json_parse(struct plan_json *pj, const char *path, const char *text, si
 	}
 	parse_top(&c, root);
 	json_decref(root);
+	if (d->errors == errors)
+		plan_check_board_use(&pj->plan, d);
 	return d->errors > errors ? -1 : 0;
 }
 

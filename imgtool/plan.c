@@ -55,6 +55,9 @@ const struct plan_check plan_checks[] = {
 	{"cpu-none", "a node without a CPU"},
 	{"cpu-enable", "a secondary CPU the loader cannot start (no PSCI, no spin table)"},
 	{"cpu-disabled", "a CPU the board's tree marks disabled or failed (status)"},
+	{"cpu-broken", "a node on a CPU the board's tree describes wrongly (its reg, enable-method, PSCI)"},
+	{"device-broken", "a node owning a device the board's tree describes wrongly (its reg, interrupts)"},
+	{"board-memory", "the board's RAM: none in the tree and none in the manifest, or a bad platform 'memory'"},
 	{"device-unknown", "a device path not in the board's tree"},
 	{"device-twice", "a device given to two nodes"},
 	{"device-essential", "the interrupt controller or timer, which every node keeps"},
@@ -380,7 +383,7 @@ static void plan_cpus(struct planner *pl)
 			diag_error(pl->d, &n->loc, "cpu-enable", "node %u: '%s' %s has no enable-method, so the loader cannot start it",
 				   n->id, pf->path, pc->path);
 		else if (pc->enable == PF_ENABLE_PSCI && pf->psci == PF_PSCI_NONE)
-			diag_error(pl->d, &n->loc, "cpu-enable", "node %u: %s is started with PSCI but '%s' has no /psci node",
+			diag_error(pl->d, &n->loc, "cpu-enable", "node %u: %s is started with PSCI, but '%s' has no usable /psci node (none, or its method is neither \"smc\" nor \"hvc\")",
 				   n->id, pc->path, pf->path);
 	}
 	free(owner);
@@ -836,7 +839,7 @@ void plan_board_copy(struct plan_board *b, const struct platform *pf)
 	for (size_t i = 0; i < pf->n_cpus; i++) {
 		const struct pf_cpu *c = &pf->cpus[i];
 		b->cpus[i] = (struct plan_board_cpu){c->index, c->mpidr, dup_str(c->path), (enum plan_enable)c->enable,
-						     c->release_addr};
+						     c->release_addr, dup_str(c->problem)};
 	}
 	b->psci = (enum plan_psci)pf->psci;
 	b->gic_version = pf->gic.version;
@@ -856,17 +859,39 @@ void plan_board_copy(struct plan_board *b, const struct platform *pf)
 						       x->irqs[k].flags, y->path};
 		y->disabled = x->disabled;
 		y->essential = x->essential;
+		y->problem = dup_str(x->problem);
 	}
 	b->fdt = dup_array(pf->fdt, pf->fdt ? pf->fdt_size : 0, 1);
 	b->fdt_size = b->fdt ? pf->fdt_size : 0;
+}
+
+void plan_check_board_use(const struct plan *p, struct diags *d)
+{
+	const struct plan_board *b = &p->board;
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		const struct plan_node *n = &p->nodes[i];
+		for (size_t j = 0; j < n->n_cpus; j++) {
+			const struct plan_board_cpu *c = n->cpus[j].index < b->n_cpus ? &b->cpus[n->cpus[j].index] : NULL;
+			if (c && c->problem)
+				diag_error(d, &n->loc, "cpu-broken", "node %u runs on cpu %u, which '%s' describes wrongly at "
+					   "'%s': %s", n->id, c->index, b->path, c->path, c->problem);
+		}
+		for (size_t j = 0; j < n->n_devices; j++) {
+			const struct plan_device *x = plan_find_device(b, n->devices[j]);
+			if (x && x->problem)
+				diag_error(d, &n->loc, "device-broken", "node %u owns '%s', which '%s' describes wrongly: %s",
+					   n->id, x->path, b->path, x->problem);
+		}
+	}
 }
 
 void plan_board_free(struct plan_board *b)
 {
 	free(b->no_ram);
 	for (size_t i = 0; i < b->n_cpus; i++)
-		free(b->cpus[i].path);
+		free(b->cpus[i].path), free(b->cpus[i].problem);
 	for (size_t i = 0; i < b->n_devices; i++) {
+		free(b->devices[i].problem);
 		free(b->devices[i].path);
 		free(b->devices[i].compatible);
 		free(b->devices[i].regs);
@@ -1029,6 +1054,7 @@ int plan_build(struct plan *p, const struct manifest *m, const struct platform *
 	plan_devices(&pl);
 	plan_channels(&pl);
 	plan_boot_order(p);
+	plan_check_board_use(p, d);
 	if (d->errors == errors)
 		plan_spi_routing(&pl);
 

@@ -54,6 +54,7 @@ struct plan_board_cpu {
 	char *path;            /* "/cpus/cpu@0" */
 	enum plan_enable enable;
 	uint64_t release_addr; /* spin-table: cpu-release-addr */
+	char *problem;         /* what the tree says wrongly of it (no node may use it), or NULL */
 };
 
 /* A node of the board's tree with `reg` or interrupts. */
@@ -66,6 +67,7 @@ struct plan_device {
 	size_t n_irqs;
 	bool disabled;  /* status = "disabled" */
 	bool essential; /* GIC or architected timer: every node keeps it */
+	char *problem;  /* what the tree says wrongly of it (no node may own it), or NULL */
 };
 
 /* What the stages know of the board: a copy of the platform's facts. */
@@ -183,6 +185,10 @@ void plan_board_copy(struct plan_board *b, const struct platform *pf);
 void plan_board_free(struct plan_board *b);
 const struct plan_node *plan_node_by_id(const struct plan *p, unsigned id);
 const struct plan_device *plan_find_device(const struct plan_board *b, const char *path);
+/* A node that runs on a cpu or owns a device the board's tree describes
+ * wrongly (their `problem`) is an error: [cpu-broken], [device-broken].
+ * plan_build() calls it; so does dts-split's reader of a plan's JSON. */
+void plan_check_board_use(const struct plan *p, struct diags *d);
 const char *plan_psci_name(enum plan_psci m);
 const char *plan_enable_name(enum plan_enable e);
 /* The orders the plan's lists are kept in: nodes by id, SGIs by number then

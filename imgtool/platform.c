@@ -61,6 +61,7 @@ struct ctx {
 	bool gic_regs;    /* dist and cpuif were found */
 	int psci;         /* offset of the PSCI node, or -1 */
 	const char *psci_method; /* as written, when not smc/hvc */
+	char **problem;   /* while a cpu or device is read: errors become warnings, the first kept here */
 };
 
 /* --- the tree index ---------------------------------------------------- */
@@ -178,10 +179,16 @@ static void report(struct ctx *c, enum diag_level level, int node, const char *c
 	va_start(ap, fmt);
 	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
+	if (c->problem && level == DIAG_ERROR) {
+		/* a defect of one cpu or device: only a node that uses it fails */
+		level = DIAG_WARNING;
+		if (!*c->problem)
+			*c->problem = xstrdup(msg);
+	}
 	for (size_t i = c->d_start; i < c->d->n; i++) {
 		const struct diag *x = &c->d->v[i];
 		bool same_node = x->loc.node && path ? !strcmp(x->loc.node, path) : x->loc.node == path;
-		if (same_node && x->level == level && !strcmp(x->msg, msg))
+		if (same_node && !strcmp(x->msg, msg)) /* whatever its level: said once */
 			goto out;
 	}
 	diag_add(c->d, level, &loc, check, "%s", msg);
@@ -499,6 +506,7 @@ static void parse_cpu(struct ctx *c, int node, int ac)
 	struct pf_cpu *cpu = VEC_PUSH(p->cpus, p->n_cpus);
 	cpu->index = (unsigned)(p->n_cpus - 1);
 	cpu->path = node_path(c, node);
+	c->problem = &cpu->problem; /* only a node on this cpu fails for what follows */
 	if (is_disabled(c->fdt, node))
 		cpu->status = prop_str(c->fdt, node, "status"); /* in the blob, which the platform owns */
 
@@ -536,6 +544,7 @@ static void parse_cpu(struct ctx *c, int node, int ac)
 		/* Not fatal: a core mkimg never has to start may boot any way. */
 		warn(c, node, "dtb-cpus", "unknown enable-method \"%s\"; the core cannot be started", m);
 	}
+	c->problem = NULL;
 }
 
 static void parse_cpus(struct ctx *c)
@@ -562,15 +571,15 @@ static void parse_cpus(struct ctx *c)
 		return;
 	}
 
-	for (size_t i = 0; i < p->n_cpus; i++) {
+	/* PSCI cpus PSCI cannot start: a warning; the plan refuses a node on
+	 * one that must be started [cpu-enable] (the loader's cpu 0 never is) */
+	for (size_t i = 1; i < p->n_cpus; i++) {
 		if (p->cpus[i].enable != PF_ENABLE_PSCI || p->psci != PF_PSCI_NONE)
 			continue;
 		if (c->psci < 0)
-			err(c, fdt_path_offset(c->fdt, p->cpus[i].path), "dtb-cpus",
-			    "enable-method is \"psci\" but the tree has no /psci node");
-		else
-			err(c, c->psci, "dtb-psci", "'method' is \"%s\", expected \"smc\" or \"hvc\"", c->psci_method);
-		return;
+			warn(c, fdt_path_offset(c->fdt, p->cpus[i].path), "dtb-cpus",
+			     "enable-method is \"psci\" but the tree has no /psci node");
+		break;
 	}
 	if (c->psci >= 0 && p->psci == PF_PSCI_NONE)
 		warn(c, c->psci, "dtb-psci", "'method' is \"%s\", expected \"smc\" or \"hvc\"", c->psci_method);
@@ -959,8 +968,10 @@ static void add_device(struct ctx *c, int node)
 	dev->phandle = fdt_get_phandle(c->fdt, node);
 	dev->essential = node == c->gic || is_compatible(c->fdt, node, "arm,armv8-timer") ||
 			 is_compatible(c->fdt, node, "arm,armv7-timer");
+	c->problem = dev->essential ? NULL : &dev->problem; /* every node keeps the essential ones */
 	device_regs(c, node, &dev->regs, &dev->n_regs);
 	device_irqs(c, node, dev);
+	c->problem = NULL;
 
 	if (node == c->gic && dev->n_regs >= 2) {
 		p->gic.dist = dev->regs[0];
@@ -1154,11 +1165,14 @@ void platform_free(struct platform *p)
 	free(p->ram);
 	free(p->reserved);
 	free(p->usable);
-	for (size_t i = 0; i < p->n_cpus; i++)
+	for (size_t i = 0; i < p->n_cpus; i++) {
 		free(p->cpus[i].path);
+		free(p->cpus[i].problem);
+	}
 	free(p->cpus);
 	free(p->gic.path);
 	for (size_t i = 0; i < p->n_devices; i++) {
+		free(p->devices[i].problem);
 		free(p->devices[i].path);
 		free(p->devices[i].compatible);
 		free(p->devices[i].regs);

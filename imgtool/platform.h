@@ -19,6 +19,7 @@ struct pf_cpu {
 	enum pf_enable enable;
 	uint64_t release_addr; /* spin-table: cpu-release-addr */
 	const char *status;    /* "disabled" or "fail...": not to be used; NULL when usable */
+	char *problem;         /* what the tree says wrongly of it, or NULL (then a node may not use it) */
 };
 
 /* An interrupt routed to the GIC. `irq` is the GIC interrupt id (SPI n is
@@ -40,6 +41,7 @@ struct pf_device {
 	bool disabled;     /* status = "disabled" */
 	bool essential;    /* GIC or architected timer: every node keeps it */
 	uint32_t phandle;  /* 0 if none */
+	char *problem;     /* what the tree says wrongly of it, or NULL (then no node may own it) */
 };
 
 struct pf_gic {
@@ -71,7 +73,12 @@ struct platform {
 	size_t fdt_size;
 };
 
-/* Read a DTB (or compile a DTS with dtc) and parse it. Errors name `path`
+/* A defect of the tree in a cpu or a device (a bad 'reg', an interrupt out
+ * of range, a cpu that cannot be started) is a warning here and recorded as
+ * its `problem`: the plan refuses it only if a node uses it. Defects of the
+ * tree as a whole, its memory, the GIC or the timer are errors.
+ *
+ * Read a DTB (or compile a DTS with dtc) and parse it. Errors name `path`
  * and, where the tree is at fault, the node path. */
 int platform_load(struct platform *p, const char *path, struct diags *d);
 /* Read a file that must be a DTB (the manifest's `dtb:`): never compiled,

@@ -52,7 +52,10 @@ SENTINEL = b"sentinel: a failed run must not replace this\n"
 OUTPUTS = ["layout.txt", "layout.json", "layout.svg", "elfloader.elf", "elfloader.bin", "payload.cpio",
            "node0/kernel.dtb", "node0/kernel.dts", "node0/kernel-overlay.dts",
            "node1/kernel.dtb", "node1/kernel.dts", "node1/kernel-overlay.dts"]
-BOARD_YAML = "name: {name}\nplatform: {{{key}: {file}}}\nnodes:\n  - {{id: 0, memory: 2M}}\n"
+# Node 0 owns the RTC and node 1 runs on cpu 1, so that what a board case
+# breaks there is used (a defect of what no node uses is only a warning).
+BOARD_YAML = ("name: {name}\nplatform: {{{key}: {file}}}\nnodes:\n  - {{id: 0, cpus: [0], memory: 2M, devices: [/pl031@9010000]}}\n"
+              "  - {{id: 1, cpus: [1], memory: 2M}}\n")
 MIN_CASES = 200  # the corpus had 232 cases when it became the only harness
 WRITES = (None, "sentinel")  # a command that writes `out`: run with none, and with one full of sentinels
 
