@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "dts_split.h"
 #include "image.h"
+#include "locate.h"
 #include "manifest.h"
 #include "output.h"
 #include "pack.h"
@@ -17,10 +18,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#ifndef MKIMG_LOADER_ELF
-#define MKIMG_LOADER_ELF "loader.elf"
-#endif
 
 #ifndef MKIMG_VERSION
 #define MKIMG_VERSION "0"
@@ -68,7 +65,7 @@ static const struct cli_opt opts[] = {
 	 "text (default), json or svg (plan); text or json (inspect)"},
 	{"list", OPT_LIST, NULL, 1u << CMD_CHECK, "list every check by name and exit"},
 	{"loader", OPT_LOADER, "FILE", 1u << CMD_MAIN | 1u << CMD_PACK | 1u << CMD_RUN,
-	 "the prebuilt loader (default: $MKIMG_LOADER, else " MKIMG_LOADER_ELF ")"},
+	 "the prebuilt loader (default: $MKIMG_LOADER, else mkimg's own)"},
 	{"jobs", OPT_JOBS, "N", 1u << CMD_MAIN | 1u << CMD_RUN, "build N nodes at once (default: the number of cpus)"},
 	{"timeout", OPT_TIMEOUT, "S", 1u << CMD_RUN, "kill QEMU after S seconds (exit 124)"},
 	{"dry-run", OPT_DRY_RUN, NULL, 1u << CMD_RUN, "print QEMU's command line, do not start it"},
@@ -231,7 +228,7 @@ static const char *loader_path(const struct args *a)
 {
 	if (a->loader)
 		return a->loader;
-	return getenv("MKIMG_LOADER") ? getenv("MKIMG_LOADER") : MKIMG_LOADER_ELF;
+	return locate_loader();
 }
 
 /* The image from what is in `dir`: the built artifacts (or, for pack,
