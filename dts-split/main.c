@@ -12,9 +12,7 @@
 
 #include <sys/resource.h>
 
-#ifndef MKIMG_VERSION
-#define MKIMG_VERSION "0"
-#endif
+#include "version.h" /* MKIMG_VERSION, made at build time (cmake/version.cmake) */
 
 enum { OPT_DTB_ONLY = 256, OPT_TIMING };
 

@@ -19,9 +19,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#ifndef MKIMG_VERSION
-#define MKIMG_VERSION "0"
-#endif
+#include "version.h" /* MKIMG_VERSION, made at build time (cmake/version.cmake) */
 
 enum cmd { CMD_MAIN, CMD_PLAN, CMD_CHECK, CMD_SPLIT, CMD_PACK, CMD_INSPECT, CMD_RUN, CMD_COUNT };
 #define ALL_CMDS ((1u << CMD_COUNT) - 1)
@@ -166,6 +164,22 @@ static int on_opt(void *ctx, const struct cli_opt *o, const char *value)
 	return -1;
 }
 
+/* A first word that is no command, no file and no path ("mkimg version"):
+ * git's "is not a command", with the nearest command or option. */
+static int unknown_command(const char *word)
+{
+	const char *names[CMD_COUNT + 1] = {"help", "version"};
+	for (int i = 1; i < CMD_COUNT; i++)
+		names[i + 1] = commands[i].name;
+	const char *near = cli_nearest(word, names, CMD_COUNT + 1);
+	char *fmt = near ? xasprintf("'%%s' is not a mkimg command or a file; did you mean 'mkimg %s%s'?",
+				     near == names[0] || near == names[1] ? "--" : "", near)
+			 : xstrdup("'%s' is not a mkimg command or a file");
+	int status = bad_usage(CMD_MAIN, fmt, word);
+	free(fmt);
+	return status;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
@@ -177,6 +191,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 				a->cmd = (enum cmd)i;
 				skip = 1;
 			}
+		if (!skip && !strpbrk(argv[1], "/.") && access(argv[1], F_OK) != 0)
+			return unknown_command(argv[1]);
 	}
 	struct cli cli = cli_of(a->cmd);
 	int ac = argc - skip, first;
