@@ -19,9 +19,12 @@ mv "$tmp/staged" "$tmp/moved prefix"
 prefix="$tmp/moved prefix"
 for f in bin/mkimg bin/dts-split lib/mkimg/loader.elf share/mkimg/cmake/mkimg-config.cmake \
 	share/mkimg/cmake/aarch64-toolchain.cmake share/mkimg/linker/user.ld share/mkimg/kernel/CMakeLists.txt \
-	share/mkimg/examples/qemu-arm-virt/hello/partition.yaml; do
+	share/mkimg/examples/qemu-arm-virt/hello/partition.yaml share/man/man1/mkimg.1 share/man/man1/dts-split.1 \
+	share/man/man5/mkimg-manifest.5 share/bash-completion/completions/mkimg share/zsh/vendor-completions/_mkimg; do
 	[ -f "$prefix/$f" ] || fail "not installed: $f"
 done
+
+MANPATH="$prefix/share/man" man -w mkimg-manifest >/dev/null || fail "man does not find mkimg-manifest(5) in the prefix"
 
 # Nothing installed names the trees it came from (the programs' debug
 # information aside: only their read-only data is searched).
