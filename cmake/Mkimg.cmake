@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Mkimg.cmake - make a partitioned-multikernel image a target of your own
 # CMake project.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # version.cmake - write version.h: the project's version and, when the
 # sources are a git checkout, the commit ("0.2.0 (g1234abc)"). Run at
 # every build (the commit changes without a reconfigure); the file is

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """check_doc.py MKIMG DTS_SPLIT README DOCDIR - the help, the man pages,
 the completions and README's command list say the same.
 

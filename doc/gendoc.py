@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """gendoc.py MKIMG DTS_SPLIT DOCDIR OUTDIR - the man pages and shell
 completions, made from the programs' own --help (one source of truth: the
 command and option tables in imgtool/main.c and dts-split/main.c).

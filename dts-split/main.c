@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c - the standalone dts-split command: a plan (the JSON that
  * `mkimg plan --format json` prints) and the board's tree in, one device
  * tree per node out.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* build.c - see build.h.
  *
  * The shape: collect one job per artifact to build, check its inputs,

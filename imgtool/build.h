@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* build.h - per-node builds: each node's kernel and root task, from source,
  * against that node's own device tree, all nodes in parallel.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cli.h - the command line of both tools, mkimg and dts-split: one table
  * of options drives both the parsing and the help text, and every usage
  * error has one form:

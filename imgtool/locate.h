@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* locate.h - where mkimg's own files are, found from the running program,
  * so that a build tree and any install prefix work wherever they are.
  *

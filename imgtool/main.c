@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c - the mkimg command line.
  *
  * One table of commands and one of options (cli.h) drive both parsing and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # cli.sh MKIMG EXAMPLES PYTHON - the command-line contract: help, version,
 # usage errors (exit 2), formats, and the main job's output files.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # cmake_module.sh - cmake/Mkimg.cmake: examples/cmake-user and a project
 # using every argument, each built against a stub mkimg that records how it
 # was called (the real main job is tested through build_nodes()).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # install.sh BUILD SOURCE PYTHON - mkimg as a user meets it installed:
 # `cmake --install` into a prefix, the prefix moved elsewhere (a name with
 # a space), and then, with the source and build trees hidden (a tmpfs
