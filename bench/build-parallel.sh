@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # build-parallel.sh - how the per-node builds scale: times building 1, 2 and
 # 4 nodes from clean (demo kernel + hello root task each, every node against
 # its own device tree), best of RUNS, and prints the N-node / 1-node ratios

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # image-bench.sh [BUILD] - figures for the bootable image. Prints, gates nothing.
 #
 #   1. pack time against copying the same bytes (goal: at most 1.5 x), for

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """split-256.py - how long dts-split takes for 256 nodes (a benchmark, not a test).
 
 Makes a 256-cpu GICv3 board (synthetic by default: 256 cpus in clusters of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # FindCMocka - cmocka unit-test library (Debian: libcmocka-dev).
 #
 # Usage:

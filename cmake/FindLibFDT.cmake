@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # FindLibFDT - Debian's libfdt-dev ships no pkg-config file or CMake config.
 #
 # Usage:

@@ -1,9 +1,13 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Mkimg.cmake - make a partitioned-multikernel image a target of your own
 # CMake project.
 #
+#   find_package(mkimg 0.2 REQUIRED)   # installed; or -Dmkimg_DIR=<mkimg>/build
+#   mkimg_add_image(NAME image MANIFEST partition.yaml)
+#
+# or, without a package config, from mkimg's source tree:
 #   list(APPEND CMAKE_MODULE_PATH <mkimg>/cmake)
 #   include(Mkimg)
-#   mkimg_add_image(NAME image MANIFEST partition.yaml)
 #
 # mkimg itself plans the partition, splits the device tree and builds every
 # node's kernel and root task (each in its own folder, in parallel, only
@@ -11,7 +15,9 @@
 # of the image target by construction: the target always runs mkimg, and
 # mkimg does nothing more than a no-op build when nothing changed.
 
-# Where this module lives: mkimg's tree, whose build puts mkimg in build/bin.
+# Where this module lives: an install's share/mkimg/cmake (mkimg-config.cmake
+# then names the folder of its mkimg in _MKIMG_PROGRAM_HINT), or mkimg's
+# source tree, whose build puts mkimg in build/bin.
 set(_MKIMG_MODULE_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 # Usage:
@@ -31,7 +37,8 @@ set(_MKIMG_MODULE_DIR ${CMAKE_CURRENT_LIST_DIR})
 #   OUTPUT    where mkimg writes; default ${CMAKE_CURRENT_BINARY_DIR}/<target>
 #   MKIMG     the mkimg program, or the name of a CMake target that builds it
 #             (the image then depends on it); default: the cache variable
-#             MKIMG_EXECUTABLE, found on the PATH or in <mkimg>/build/bin
+#             MKIMG_EXECUTABLE: the mkimg of the package find_package(mkimg)
+#             found, else one in <mkimg>/build/bin or on the PATH
 #   JOBS      node builds in parallel (mkimg's -j); default: mkimg's (nproc)
 #   ALL       build the image with the default target
 #   DEPENDS   more targets (defined before this call) or files the image
@@ -75,7 +82,7 @@ function(mkimg_add_image)
   elseif(arg_MKIMG)
     set(mkimg "${arg_MKIMG}")
   else()
-    find_program(MKIMG_EXECUTABLE mkimg HINTS "${_MKIMG_MODULE_DIR}/../build/bin"
+    find_program(MKIMG_EXECUTABLE mkimg HINTS ${_MKIMG_PROGRAM_HINT} "${_MKIMG_MODULE_DIR}/../build/bin"
                  DOC "The mkimg program")
     if(NOT MKIMG_EXECUTABLE)
       message(FATAL_ERROR "mkimg_add_image: mkimg not found; build it, or set MKIMG_EXECUTABLE or MKIMG")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # aarch64-toolchain.cmake - cross toolchain for the bare-metal parts (loader,
 # demo kernel, root tasks).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dts_split.c - per-node device trees from a plan (see dts_split.h): the
  * entry points, and writing every node's files, all or nothing.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dts_split.h - one device tree per node of a partition plan.
  *
  * seL4 learns its RAM and devices at compile time from its device tree, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dts_text.c - a blob as DTS source text (see dts_text.h, dts_split.h).
  *
  * The printer only has to be faithful, not pretty: its output compiled with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dts_text.h - printing device-tree values as DTS source (internal to
  * dts-split; dts_split_to_dts() in dts_split.h is the public face).
  *

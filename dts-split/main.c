@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c - the standalone dts-split command: a plan (the JSON that
  * `mkimg plan --format json` prints) and the board's tree in, one device
  * tree per node out.
@@ -12,9 +13,7 @@
 
 #include <sys/resource.h>
 
-#ifndef MKIMG_VERSION
-#define MKIMG_VERSION "0"
-#endif
+#include "version.h" /* MKIMG_VERSION, made at build time (cmake/version.cmake) */
 
 enum { OPT_DTB_ONLY = 256, OPT_TIMING };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plan_json.c - a plan from its JSON form (see plan_json.h), with jansson.
  *
  * jansson keeps no position per value, so messages name the value by its

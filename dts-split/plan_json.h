@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plan_json.h - a plan read back from `mkimg plan --format json` (the keys
  * report.c's report_json writes), for the standalone dts-split command.
  *

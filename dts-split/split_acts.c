@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* split_acts.c - what becomes of each board node in one node's tree: the
  * cpus and the devices.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* split_blob.c - one node's tree as a blob, with libfdt's sequential-write
  * API: the board's nodes and properties as the decisions say, and the nodes
  * the split adds, with property names folded to one copy each.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* split_board.c - the board's tree, indexed once (see split_internal.h).
  *
  * Every node in tree order with its path, parent, the end of its subtree,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* split_check.c - the plan against the board, before anything is written.
  *
  * Every cpu, device, pool and peer exists; the nodes' RAM is usable board

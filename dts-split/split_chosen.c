@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* split_chosen.c - /chosen and the mkimg ABI (README.md).
  *
  * stdout-path, the seL4,*-devices lists without disabled devices, no

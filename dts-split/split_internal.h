@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* split_internal.h - what the files of the dts-split library share
  * (internal; dts_split.h is the public face).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* split_memory.c - the node's memory node and /reserved-memory.
  *
  * The node's RAM as one memory node; every range of its `reserved` list,

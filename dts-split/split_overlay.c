@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* split_overlay.c - one node's kernel-overlay.dts (README.md: Reading the
  * overlay): text to append to the board's DTS that gives the node's tree.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* build.c - see build.h.
  *
  * The shape: collect one job per artifact to build, check its inputs,
@@ -16,6 +17,7 @@
 #define _GNU_SOURCE /* realpath, pipe2, prctl */
 #include "build.h"
 
+#include "locate.h"
 #include "output.h"
 
 #include <ctype.h>
@@ -29,10 +31,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifndef MKIMG_DATA_DIR
-#define MKIMG_DATA_DIR NULL
-#endif
 
 extern char **environ;
 
@@ -734,17 +732,16 @@ int build_nodes(const struct plan *p, const char *outdir, const struct build_opt
 	unsigned errors = d->errors;
 	int ret = -1;
 
-	c.data = c.o->data_dir ? c.o->data_dir : MKIMG_DATA_DIR;
+	char *tried = NULL;
+	c.data = c.o->data_dir ? c.o->data_dir : locate_data_dir(&tried);
 	c.cmake = c.o->cmake ? c.o->cmake : "cmake";
 	c.ninja = c.o->ninja ? c.o->ninja : "ninja";
 	c.jobs_max = c.o->jobs ? c.o->jobs : default_jobs();
 	memset(out, 0, p->n_nodes * sizeof(*out));
-	if (!c.data) {
-		diag_error(d, NULL, NULL, "mkimg was built without MKIMG_DATA_DIR: cannot find its toolchain file");
+	if (!(c.out = absolute_dir(outdir, d))) {
+		free(tried);
 		return -1;
 	}
-	if (!(c.out = absolute_dir(outdir, d)))
-		return -1;
 	collect(&c, out);
 	if (d->errors > errors)
 		goto done;
@@ -752,6 +749,11 @@ int build_nodes(const struct plan *p, const char *outdir, const struct build_opt
 	if (c.n_jobs == 0)
 		goto done;
 	ret = -1;
+	if (!c.data) {
+		diag_error(d, NULL, NULL, "cannot find mkimg's data folder (its cmake/aarch64-toolchain.cmake) at '%s'; "
+			   "set MKIMG_DATA_DIR", tried);
+		goto done;
+	}
 	if (prepare(&c) < 0)
 		goto done;
 	int status = run_ninja(&c);
@@ -768,6 +770,7 @@ int build_nodes(const struct plan *p, const char *outdir, const struct build_opt
 done:
 	if (c.progress)
 		temp_remove(c.progress);
+	free(tried);
 	free_jobs(&c);
 	free(c.out);
 	return ret;

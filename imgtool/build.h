@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* build.h - per-node builds: each node's kernel and root task, from source,
  * against that node's own device tree, all nodes in parallel.
  *
@@ -73,7 +74,7 @@ struct build_options {
 	unsigned jobs;          /* parallel builds; 0: the number of online CPUs */
 	FILE *progress;         /* a line per artifact as it starts and ends, or NULL
 				 * (the command line passes stderr if it is a terminal) */
-	const char *data_dir;   /* mkimg's own files; NULL: the MKIMG_DATA_DIR it was built with */
+	const char *data_dir;   /* mkimg's own files; NULL: found by locate_data_dir() */
 	const char *cmake;      /* NULL: "cmake" */
 	const char *ninja;      /* NULL: "ninja" */
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cli.c - see cli.h. */
 #include "cli.h"
 
@@ -20,6 +21,46 @@ void cli_help(FILE *f, const struct cli *c)
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name, sp, arg);
 		fprintf(f, "  %-22s %s\n", left, o->help);
 	}
+}
+
+/* Levenshtein distance; `b` is one of our own short names. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t row[32], nb = strlen(b);
+	if (nb >= 32)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = j;
+	for (size_t i = 1; a[i - 1]; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[nb];
+}
+
+const char *cli_nearest(const char *word, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = 3, len = strlen(word);
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(word, names[i]), nl = strlen(names[i]);
+		if (len >= 2 && !strncmp(word, names[i], len < nl ? len : nl))
+			d = d < 1 ? d : 1;
+		if (d < best_d) {
+			best = names[i];
+			best_d = d;
+		}
+	}
+	return best;
 }
 
 int cli_bad_usage(const struct cli *c, const char *fmt, const char *arg)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cli.h - the command line of both tools, mkimg and dts-split: one table
  * of options drives both the parsing and the help text, and every usage
  * error has one form:
@@ -34,6 +35,9 @@ struct cli {
 void cli_help(FILE *f, const struct cli *c);
 /* Print a usage error (`fmt` holds one %s, for `arg`, escaped) and return 2. */
 int cli_bad_usage(const struct cli *c, const char *fmt, const char *arg);
+/* Of `names[0..n)`, the one nearest to `word` (at most two edits apart,
+ * or one the start of the other), or NULL. For "did you mean". */
+const char *cli_nearest(const char *word, const char *const *names, size_t n);
 /* Parse argv[1..argc) (getopt_long, options and operands in any order):
  * `on_opt` is called for each option with its value (NULL for a flag) and
  * returns -1 to go on or an exit status to stop with. Unknown options,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* image.c - see image.h. */
 #include "image.h"
 #include "sha256_host.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* image.h - a packed image read back: what it holds (`mkimg inspect`) and
  * how to boot it in QEMU (`mkimg run`).
  *

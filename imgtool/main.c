@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c - the mkimg command line.
  *
  * One table of commands and one of options (cli.h) drive both parsing and
@@ -8,6 +9,7 @@
 #include "cli.h"
 #include "dts_split.h"
 #include "image.h"
+#include "locate.h"
 #include "manifest.h"
 #include "output.h"
 #include "pack.h"
@@ -18,13 +20,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#ifndef MKIMG_LOADER_ELF
-#define MKIMG_LOADER_ELF "loader.elf"
-#endif
-
-#ifndef MKIMG_VERSION
-#define MKIMG_VERSION "0"
-#endif
+#include "version.h" /* MKIMG_VERSION, made at build time (cmake/version.cmake) */
 
 enum cmd { CMD_MAIN, CMD_PLAN, CMD_CHECK, CMD_SPLIT, CMD_PACK, CMD_INSPECT, CMD_RUN, CMD_COUNT };
 #define ALL_CMDS ((1u << CMD_COUNT) - 1)
@@ -68,7 +64,7 @@ static const struct cli_opt opts[] = {
 	 "text (default), json or svg (plan); text or json (inspect)"},
 	{"list", OPT_LIST, NULL, 1u << CMD_CHECK, "list every check by name and exit"},
 	{"loader", OPT_LOADER, "FILE", 1u << CMD_MAIN | 1u << CMD_PACK | 1u << CMD_RUN,
-	 "the prebuilt loader (default: $MKIMG_LOADER, else " MKIMG_LOADER_ELF ")"},
+	 "the prebuilt loader (default: $MKIMG_LOADER, else mkimg's own)"},
 	{"jobs", OPT_JOBS, "N", 1u << CMD_MAIN | 1u << CMD_RUN, "build N nodes at once (default: the number of cpus)"},
 	{"timeout", OPT_TIMEOUT, "S", 1u << CMD_RUN, "kill QEMU after S seconds (exit 124)"},
 	{"dry-run", OPT_DRY_RUN, NULL, 1u << CMD_RUN, "print QEMU's command line, do not start it"},
@@ -169,6 +165,22 @@ static int on_opt(void *ctx, const struct cli_opt *o, const char *value)
 	return -1;
 }
 
+/* A first word that is no command, no file and no path ("mkimg version"):
+ * git's "is not a command", with the nearest command or option. */
+static int unknown_command(const char *word)
+{
+	const char *names[CMD_COUNT + 1] = {"help", "version"};
+	for (int i = 1; i < CMD_COUNT; i++)
+		names[i + 1] = commands[i].name;
+	const char *near = cli_nearest(word, names, CMD_COUNT + 1);
+	char *fmt = near ? xasprintf("'%%s' is not a mkimg command or a file; did you mean 'mkimg %s%s'?",
+				     near == names[0] || near == names[1] ? "--" : "", near)
+			 : xstrdup("'%s' is not a mkimg command or a file");
+	int status = bad_usage(CMD_MAIN, fmt, word);
+	free(fmt);
+	return status;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
@@ -180,6 +192,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 				a->cmd = (enum cmd)i;
 				skip = 1;
 			}
+		if (!skip && !strpbrk(argv[1], "/.") && access(argv[1], F_OK) != 0)
+			return unknown_command(argv[1]);
 	}
 	struct cli cli = cli_of(a->cmd);
 	int ac = argc - skip, first;
@@ -231,7 +245,7 @@ static const char *loader_path(const struct args *a)
 {
 	if (a->loader)
 		return a->loader;
-	return getenv("MKIMG_LOADER") ? getenv("MKIMG_LOADER") : MKIMG_LOADER_ELF;
+	return locate_loader();
 }
 
 /* The image from what is in `dir`: the built artifacts (or, for pack,

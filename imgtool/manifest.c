@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* manifest.c - read partition.yaml: libyaml builds the document tree, a
  * strict typed walk turns it into struct manifest. See manifest.h.
  */

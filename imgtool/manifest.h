@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* manifest.h - the partition manifest (partition.yaml), read with libyaml
  * into typed values that keep their source location.
  *

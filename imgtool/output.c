@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* output.c - see output.h. */
 #define _DEFAULT_SOURCE /* flock, realpath, major/minor */
 #include "output.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* output.h - all-or-nothing output files.
  *
  * Each file is written under a temporary name beside its final one; only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pack.c - see pack.h.
  *
  * Every address the loader will use is decided here: where each segment,

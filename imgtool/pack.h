@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pack.h - the bootable image: check every node's kernel, root task and
  * device tree against the plan, decide where each byte goes, and join the
  * prebuilt loader, the boot plan and the payload into one image.

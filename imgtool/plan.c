@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plan.c - from manifest + platform to a checked partition plan.
  *
  * The order of work matters for determinism and for good messages:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plan.h - the partition plan: who owns which RAM, pools, CPUs, devices,
  * interrupts and SGIs, where the loader lives and the order nodes boot in.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* platform.c - read a board's device tree with libfdt (see platform.h).
  *
  * The blob is untrusted: its structure is checked once up front

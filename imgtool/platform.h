@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* platform.h - what mkimg needs to know about a board, read from its
  * flattened device tree with libfdt.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* report.c - the plan as a readable table, as JSON and as an SVG map.
  *
  * All three are deterministic: they walk the plan's sorted lists and print

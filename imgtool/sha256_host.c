@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sha256_host.c - see sha256_host.h. */
 #include "sha256_host.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sha256_host.h - SHA-256 of a whole buffer on the host, fast.
  *
  * The loader's own SHA-256 (loader/sha256.c) is portable C that reads a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* util.h - small helpers shared by every part of mkimg: memory, growable
  * arrays, source locations and diagnostics.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* bootplan.h - the boot plan: every decision the host made, for the loader
  * to obey. Shared by the host (imgtool/pack.c writes it, imgtool/image.c
  * reads it) and the loader (loader.c, start.S).

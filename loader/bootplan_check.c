@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* bootplan_check.c - see bootplan_check.h.
  *
  * Every function returns at the first problem: the loader stops there, and

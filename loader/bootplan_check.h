@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* bootplan_check.h - the loader's checks of a boot plan, as plain functions
  * that read memory and decide: compiled into the loader (loader.c), into
  * mkimgcore (pack.c checks every plan it writes, image.c every plan it

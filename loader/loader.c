@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* loader.c - the loader: check the boot plan and the payload, copy what the
  * plan says, build the page tables it lists, start the cpus it names and
  * enter the kernels. It decides nothing the host could decide; the few

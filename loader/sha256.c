@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sha256.c - see sha256.h. Written from FIPS 180-4, section 6.2. */
 #include "sha256.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sha256_ce.S - SHA-256 blocks with the ARMv8 Cryptographic Extension
  * (SHA256H, SHA256H2, SHA256SU0, SHA256SU1), for the loader: hashing the
  * payload was most of its time, a byte at a time in C.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* start.S - what the loader must say in assembly: its header, the entry of
  * the primary cpu and of every started cpu, MMU and cache switches, the
  * PSCI call, the exception vectors, and the jump into a kernel.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # cli.sh MKIMG EXAMPLES PYTHON - the command-line contract: help, version,
 # usage errors (exit 2), formats, and the main job's output files.
 set -u
@@ -24,7 +25,10 @@ expect 0 '^  plan ' out -- --help
 expect 0 '^  check ' out -- --help
 expect 0 '--format FMT' out -- plan --help
 expect 0 '--list' out -- check --help
-expect 0 '^mkimg [0-9]+\.[0-9]+\.[0-9]+$' out -- --version
+expect 0 '^mkimg [0-9]+\.[0-9]+\.[0-9]+( \(g[0-9a-f]{7,}\))?$' out -- --version
+expect 2 "^mkimg: 'version' is not a mkimg command or a file; did you mean 'mkimg --version'\\?$" err -- version
+expect 2 "^mkimg: 'plna' is not a mkimg command or a file; did you mean 'mkimg plan'\\?$" err -- plna "$hello"
+expect 2 "^mkimg: 'frobnicate' is not a mkimg command or a file$" err -- frobnicate
 expect 2 'no manifest given' err --
 expect 2 "unknown option '--bogus'" err -- plan --bogus "$hello"
 expect 2 "unknown format 'xml'" err -- plan --format xml "$hello"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # golden.sh MKIMG MANIFEST EXPECTED.json - the plan's JSON must equal the
 # golden file byte for byte. With UPDATE_GOLDEN=1 it rewrites the golden file.
 set -u

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """plan_invariants.py - read a plan's JSON on stdin and prove what the plan
 promises, independently of mkimg's own code: node RAM disjoint and 2 MiB
 aligned, pools outside every node's RAM and inside board RAM, each node's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # structure.sh ROOT - the stages read the plan and nothing behind it: no
 # file of report, dts-split, build, pack or image includes the manifest's or
 # the board reader's header (or the cpp path to one); only the readers, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* demo_abi.h - what the demo kernel offers its root task: the boot
  * information page and four system calls. Shared by the kernel and the root
  * tasks (examples/qemu-arm-virt/apps/); kernel/README.md explains it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* arch.h - the few AArch64 system registers, barriers and page-table bits
  * the demo kernel uses, and the addresses of seL4's kernel virtual layout.
  */

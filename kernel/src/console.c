@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* console.c - see console.h. */
 #include "console.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* console.h - one line at a time on the PL011 the node's /chosen
  * stdout-path names, shared with every other node's kernel.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fdt.c - see fdt.h. The format is the Devicetree Specification's
  * "Flattened Devicetree (DTB) Format": a big-endian header, then a
  * structure block of 32-bit tokens and a strings block of property names.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fdt.h - just enough of a flattened device tree reader to check the tree
  * the loader handed over (its header and its /memory) and to read what the
  * node is (/chosen/mkimg) and where its interrupt controller is.

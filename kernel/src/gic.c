@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* gic.c - see gic.h. Register offsets and bits are the Arm GIC
  * architecture specification's (GICv2: IHI 0048, GICv3: IHI 0069). */
 #include "gic.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* gic.h - this node's share of the GIC: the SGIs of its channels, sent to a
  * peer's core and taken here as interrupts.
  *

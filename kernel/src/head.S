@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* head.S - the demo kernel's entry, where the loader jumps (e_entry).
  *
  * The seL4 contract (AArch64, EL1 build), as the loader leaves the core:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib.c - the two functions a C compiler may call on its own even in a
  * freestanding program (to copy or clear a struct). */
 #include <stddef.h>

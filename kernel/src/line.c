@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* line.c - see line.h. */
 #include "line.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* line.h - build one line of text in a fixed buffer (no printf here).
  * Text past the end is dropped; the line always stays terminated.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c - the demo kernel: entered exactly as seL4 is, it checks every part
  * of that contract and says so in one line; then, if all was well, it runs
  * its root task in EL0 with the node's channels and pools (user.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mmu.c - see mmu.h. */
 #include "mmu.h"
 

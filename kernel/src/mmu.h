@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mmu.h - the kernel's own page tables.
  *
  * The loader's tables are only good enough to reach the entry point: they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* node.c - see node.h. */
 #include "node.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* node.h - what this node is, read from its own device tree's /chosen
  * (the ABI in dts-split/README.md): its id, the channels it sends and
  * receives on, and the shared pools it is a member of.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* user.c - see user.h. */
 #include "user.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* user.h - the root task, run as seL4 runs it: its image mapped from the
  * user image [x0, x1) at physical - pv_offset, started in EL0 at its
  * entry with x0 = its boot info page; then its system calls and the

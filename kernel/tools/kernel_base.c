@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kernel_base.c - read a node's device tree at build time and write what the
  * demo kernel must know before it runs, the way seL4's build does with its
  * hardware_gen.py: where the kernel loads, which RAM it owns, where its

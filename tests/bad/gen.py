@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """gen.py - the binary inputs of the bad-input corpus, made at test time
 from small good ones (Python's standard library only; no cross compiler).
 

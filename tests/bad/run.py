@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """run.py MKIMG DTS_SPLIT [KIND/NAME...] - the bad-input corpus: every case
 exits 1 (usage: 2), prints exactly its expected message and leaves every
 file as it was. With KIND or KIND/NAME arguments, only those cases run.

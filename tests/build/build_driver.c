@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* build_driver - the build stage as `mkimg MANIFEST` runs it, for the tests:
  * load the manifest and the board, plan, then build_nodes() into OUT.
  * dts-split must have written OUT/node<N>/ first.

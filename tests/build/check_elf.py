@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """check_elf.py - check an ELF's program headers as `readelf -lW` shows them.
 
   check_elf.py kernel ELF PADDR [window|fixed]

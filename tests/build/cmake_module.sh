@@ -1,9 +1,11 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # cmake_module.sh - cmake/Mkimg.cmake: examples/cmake-user and a project
 # using every argument, each built against a stub mkimg that records how it
 # was called (the real main job is tested through build_nodes()).
-# usage: cmake_module.sh REPO WORK
-REPO=$1 WORK=$2 MKIMG=unused DTS_SPLIT=unused
+# usage: cmake_module.sh REPO WORK BUILD   (BUILD: mkimg's build tree, whose
+# mkimg-config.cmake the example finds through -Dmkimg_DIR)
+REPO=$1 WORK=$2 BUILD=$3 MKIMG=unused DTS_SPLIT=unused
 . "$REPO/tests/build/lib.sh"
 fresh_work
 cd "$WORK"
@@ -15,10 +17,17 @@ chmod +x stub-mkimg
 export STUB_LOG=$WORK/calls
 
 # 1. The example, as a user builds it.
-cmake -S "$REPO/examples/cmake-user" -B user -G Ninja -DMKIMG_EXECUTABLE="$WORK/stub-mkimg" >user.log 2>&1 ||
+cmake -S "$REPO/examples/cmake-user" -B user -G Ninja -Dmkimg_DIR="$BUILD" -DMKIMG_EXECUTABLE="$WORK/stub-mkimg" \
+	>user.log 2>&1 ||
 	{ cat user.log; fail "configuring examples/cmake-user failed"; }
 cmake --build user >>user.log 2>&1 || { cat user.log; fail "building examples/cmake-user failed"; }
 expect_line calls "$REPO/examples/cmake-user/partition.yaml -o $WORK/user/image"
+
+# 1b. find_package(mkimg) without MKIMG_EXECUTABLE finds the build tree's mkimg.
+cmake -S "$REPO/examples/cmake-user" -B user2 -G Ninja -Dmkimg_DIR="$BUILD" >user2.log 2>&1 ||
+	{ cat user2.log; fail "configuring examples/cmake-user with -Dmkimg_DIR failed"; }
+grep -qx "MKIMG_EXECUTABLE:FILEPATH=$BUILD/bin/mkimg" user2/CMakeCache.txt ||
+	fail "find_package(mkimg) did not find $BUILD/bin/mkimg: $(grep MKIMG_EXECUTABLE user2/CMakeCache.txt)"
 
 # 2. Every argument: OUTPUT, JOBS, MKIMG as a target, DEPENDS, not ALL.
 mkdir -p proj

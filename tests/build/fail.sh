@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # fail.sh - a node that does not build stops the image, and the error names
 # the node, its log and the manifest line of its build section; inputs that
 # cannot work are refused before anything is built.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # kernel_base.sh - the demo kernel's build-time reader of the node's tree:
 # each tests/build/dts/*.dts says what it expects in `// expect:` (a line
 # of the generated header), `// expect-error:` (the message) and

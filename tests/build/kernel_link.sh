@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # kernel_link.sh - the demo kernel built on its own (as in kernel/README.md)
 # for node 0 and node 1 of the hello example: `readelf -l` shows each
 # loaded at its node's RAM base and linked high, as seL4 links its kernel;

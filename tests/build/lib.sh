@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # lib.sh - shared by the build tests; sourced after setting:
 #   MKIMG DTS_SPLIT REPO WORK (and DRIVER where used)
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # nodes.sh - build_nodes() on two nodes: the demo kernel and a root task
 # each, through the generic CMake path, in parallel; then incrementally.
 # usage: nodes.sh DRIVER MKIMG DTS_SPLIT REPO WORK

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """qemu_smoke.py - boot demo kernels in QEMU without the real loader.
 
 The test shim (tests/build/shim) enters each kernel as seL4 is entered;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # qemu_smoke.sh - the demo kernel booted in QEMU, alone: both nodes of
 # manifests/smoke.yaml built through build_nodes(), entered by the test shim
 # (tests/build/shim, not the real loader) exactly as seL4 is entered. Each

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # sel4_standin.sh - the `build: sel4` path, exercised with a stand-in for
 # seL4's build (tests/build/sel4-standin: it is not seL4) that records the
 # options it was given.

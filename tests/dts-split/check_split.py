@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """check_split.py - run dts-split on one plan and check every node's tree.
 
 An independent reader: it parses the blobs itself (the FDT format, not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_dts_split.c - the dts-split library through its API: a plan without
  * a manifest (rebuilt from JSON), read back with libfdt.
  */

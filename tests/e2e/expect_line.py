@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """expect_line.py MKIMG IMAGE_DIR LINE [--timeout S] [--retries N]
 
 Boot IMAGE_DIR/elfloader.elf with `MKIMG run --timeout S` and read the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """pool_zero.py MKIMG IMAGE_DIR [--unzeroed] [--timeout S] [--retries N]
 
 No data crosses partitions through a pool's old contents. Boots

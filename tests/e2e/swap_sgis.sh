@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # swap_sgis.sh - the end-to-end test can fail: swap two SGI numbers and the
 # Client's line must not come.
 #

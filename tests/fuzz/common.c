@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* common.c - see fuzz.h. */
 #include "fuzz.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz.h - what the libFuzzer harnesses share: the board every harness
  * plans against (the QEMU virt board of the examples, compiled from its DTS
  * once, at start), a fixed two-node plan on it, and a sink for output.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_bootplan.c - the loader's boot-plan checks (loader/bootplan_check.c,
  * the very file the loader runs) compiled for the host.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_elf.c - pack.c's checks of a kernel or root task ELF
  * (pack_check_elf) against the fixed two-node plan. The first byte says
  * which check and which node (bit 0: root task, bit 1: node 1); the rest is

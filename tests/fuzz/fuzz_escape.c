@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_escape.c - the escaper of untrusted text (sb_escaped(), behind every
  * diagnostic, the layout report and inspect): whatever the bytes, what it
  * writes holds no control character (C0, DEL, C1), no bidirectional

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_inspect.c - `mkimg inspect` (image.c: find the plan, list it as
  * text and as JSON, verify every hash, the CPIO headers and the loader's own
  * checks) on any file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_manifest.c - the manifest reader (manifest_parse): any bytes are
  * refused with a message or read; a manifest it reads is planned on the
  * fixed board, reported in every format and split into node trees, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_plan_json.c - dts-split's plan reader (plan_json_parse) on the
  * fixed board; a plan it reads is split into node trees, each of which
  * must be a valid blob showing only its node's RAM as memory. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_platform.c - the board-tree reader (platform_parse) on any blob; a
  * tree it reads gets a one-node plan, its report and the node's tree, so
  * the planner and dts-split meet every board the reader lets by. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # run.sh - build mkimg's libFuzzer harnesses (a clang sub-build of
 # tests/fuzz) and run each for SECONDS, from seeds made of the examples, the
 # test inputs and tests/fuzz/regressions/HARNESS/ (every crasher found so far,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # examples.sh MKIMG ROOT OUT - every example (ROOT/examples/**/partition.yaml),
 # built and packed by mkimg's main job into OUT/NAME: the fixture of the
 # isolation and loader-refusal tests. Each build's log is OUT/NAME.log.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """hostile.py MKIMG ROOT WORK - hostile and careless inputs around the
 parsers: folders, names, outputs, signals and concurrent runs.
 

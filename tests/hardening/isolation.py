@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """isolation.py MKIMG OUT - every example's image keeps its nodes apart.
 
 OUT holds every example built by mkimg's main job (examples.sh): for each

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """refusal.py MKIMG IMAGE [--jobs N] [--timeout S] - the loader never enters
 a kernel from a damaged image.
 

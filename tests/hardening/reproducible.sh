@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # reproducible.sh MKIMG ROOT WORK - the same example built twice gives the
 # same bytes, however far apart the two builds are.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """big_user.py CLI OUT BOARD - a large root task boots.
 
 OUT is the staged hello output (two nodes). Each node gets a 32 MiB root

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """boot.py CLI IMAGE LAYOUT_JSON [--refuse] [--timeout S]
 
 Boot IMAGE in QEMU through `CLI run --timeout S IMAGE` and read the serial

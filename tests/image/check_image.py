@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """check_image.py CLI OUT - what a packed image holds, checked with outside tools.
 
 OUT is a staged output folder (layout.json, elfloader.elf/.bin,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """damage.py CLI OUT - damaged images are refused, by the loader and by inspect.
 
 From the staged OUT/elfloader.elf, make copies with one byte flipped:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """pack_checks.py CLI OUT BOARD - packing refuses what cannot boot, and repeats itself.
 
 OUT is a staged two-node output folder (hello: node 0 and node 1, 256 MiB

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # stage.sh MKIMG DTS_SPLIT CLI MANIFEST OUT [KERNEL_SRC] [APP_SRC]
 #
 # Everything before the boot: plan, per-node trees, per-node demo kernels

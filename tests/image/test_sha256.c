@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_sha256.c - the loader's SHA-256 (which the host uses for the boot
  * plan) against the FIPS 180-4 examples and sha256sum-style splits of one
  * input; the host's (nettle, for payload members) against the loader's on

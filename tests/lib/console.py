@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """console.py - read what a booted image prints, for the QEMU tests.
 
 One reader of `mkimg run` output and one notion of "two nodes' lines

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """test_console.py - console.interleaved() on real consoles: clean boots of
 the examples must not count as mixed (a retry would hide nothing, but a
 stop on a false "mixed" loses a good boot), and every kind of mixing seen

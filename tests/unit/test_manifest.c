@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_manifest.c - the manifest reader: numbers, the typed walk, every
  * error kind with its check name and line, and hostile input. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_plan.c - the planner on a hand-made board (no device tree, no files):
  * placement, defaults, every check, determinism. */
 #include <setjmp.h>

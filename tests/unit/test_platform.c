@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_platform.c - platform.c against the shipped board trees, the test
  * boards in tests/boards, and bad trees built here (as DTS text compiled by
  * dtc, with libfdt's sequential-write API, or by damaging a good blob). */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # make-dts.sh - regenerate the QEMU `virt` board trees shipped here.
 #
 # QEMU writes random /chosen/rng-seed and kaslr-seed values into every tree it

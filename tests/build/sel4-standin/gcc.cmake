@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Stand-in for seL4's gcc.cmake (NOT seL4's): the compiler from
 # CROSS_COMPILER_PREFIX, as seL4's toolchain file takes it.
 set(CMAKE_SYSTEM_NAME Generic)

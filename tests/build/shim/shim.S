@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shim.S - entry of the test shim (see CMakeLists.txt). Core 0 starts at
  * _start (QEMU's -device loader sets its PC); other cores arrive at
  * shim_secondary through PSCI CPU_ON with their index in x0. */

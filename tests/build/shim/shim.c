@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shim.c - see CMakeLists.txt. Reads its orders from a parameter block the
  * test places at SHIM_PARAMS, one record per core. */
 #include <stdint.h>

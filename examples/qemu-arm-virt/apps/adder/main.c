@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c - the Adder: serves every client it has a channel pair with, for
  * ever. A request is a signal on a receive channel; the answer goes back
  * on the send channel to the same peer. */

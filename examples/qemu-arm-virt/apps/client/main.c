@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c - the Client. Everything it knows about the system comes from its
  * boot info: the pool named "buf", its one send channel (to the Adder), the
  * receive channel from that same peer, and so the peer's node id. */

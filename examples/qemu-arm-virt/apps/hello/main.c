@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c - the hello root task: nothing to do, so it ends at once (see
  * CMakeLists.txt). */
 #include <stdint.h>

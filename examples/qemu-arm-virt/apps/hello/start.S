@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* start.S - where seL4 starts the root task, in EL0: x0 = bootinfo, and
  * no stack yet (the root task brings its own). */
 	.section .text.start, "ax"

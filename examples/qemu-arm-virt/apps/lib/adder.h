@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* adder.h - what the Client and the Adder share: the talk's dataport `d`
  * (seL4SharedData), a shared pool both nodes are members of. Its name is
  * the manifest's; where it is, each root task learns from its boot info.

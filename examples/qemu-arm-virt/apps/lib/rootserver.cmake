@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # rootserver.cmake - build a root task (capdl.N.img) of the demo kernel.
 #
 # Usage, from an app's CMakeLists.txt:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* rt.c - see rt.h. */
 #include "rt.h"
 

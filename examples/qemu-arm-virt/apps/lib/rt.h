@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* rt.h - the little a root task of the demo kernel needs: its system calls
  * (demo_abi.h), finding its channels and pools in the boot info, and
  * printing a line without printf.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* start.S - where the demo kernel starts a root task, in EL0, as seL4
  * does: x0 = the boot info page, no stack yet (the root task brings its
  * own). main() returning ends the root task with exit(its value). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c - what the node's shared pools hold when its root task starts,
  * one line per pool, before anything writes to them:
  *   pools: node N 'NAME' [0xBASE, 0xEND) zero

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c - one node of the ring. Its successor is the peer of its send
  * channel. The token travels through pools named by the manifest's
  * convention "inbox<ID>": the pool node ID reads, which its predecessor
