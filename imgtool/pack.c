@@ -727,7 +727,7 @@ static uint64_t find_console(const struct plan *p, struct diags *d)
 	const struct plan_device *dev = path ? plan_find_device(board, path) : NULL;
 	if (!dev || !dev->n_regs || !dev->compatible || strcmp(dev->compatible, "arm,pl011")) {
 		struct mk_loc loc = {.file = board->path};
-		diag_warn(d, &loc, NULL, "no PL011 console for the loader's log%s%s: it boots silently",
+		diag_warn(d, &loc, "console-none", "no PL011 console for the loader's log%s%s: it boots silently",
 			  path ? " at " : "", path ? path : "");
 		return 0;
 	}

@@ -72,6 +72,34 @@ const struct plan_check plan_checks[] = {
 	{"sgi-twice", "an explicit SGI already taken at the receiving node"},
 	{"sgi-exhausted", "no SGI number left at the receiving node"},
 	{"sgi-target", "a receiving CPU that GICv2 cannot signal (CPU interface above 7)"},
+	/* warnings of the planner */
+	{"cpu-unicore", "warning: a node with more than one cpu (a unicore seL4 kernel runs on the first)"},
+	{"device-disabled", "warning: a node owns a device the board's tree disables"},
+	{"spi-routing", "warning: a device SPI given to a node that is not started last (seL4 routes SPIs to itself)"},
+	{"name", "a manifest or pool name that is not a token of at most 31 bytes"},
+	{"pool-no-nodes", "a shared pool without member nodes"},
+	/* the board's tree (platform.c); a defect of a cpu or device no node uses is a warning */
+	{"dtb-corrupt", "the board's tree is not a valid, complete device tree blob"},
+	{"dtb-memory", "the board's /memory, /reserved-memory or /memreserve/ cannot be read"},
+	{"dtb-cpus", "the board's /cpus: reg, MPIDR, enable-method"},
+	{"dtb-psci", "the board's /psci: its method"},
+	{"dtb-gic", "the board's interrupt controller: none, or one mkimg cannot use"},
+	{"dtb-reg", "a 'reg' or a bus's 'ranges' that cannot be decoded"},
+	{"dtb-irq", "interrupts, interrupt parents and interrupt-map that cannot be decoded"},
+	/* node trees (dts-split) and a plan read as JSON */
+	{"plan-json", "a plan's JSON that is not what 'mkimg plan --format json' writes"},
+	{"cpu-mpidr", "a plan's cpu MPIDR that is not the board's"},
+	{"pool-unknown", "a node of a plan's JSON names a pool the plan does not have"},
+	{"reserved-overlap", "a node's RAM over the board's own reserved memory"},
+	{"dts-cells", "a board whose #address-cells or #size-cells a node tree cannot carry"},
+	/* inputs, outputs and the image (util.c, output.c, pack.c, image.c) */
+	{"input-limits", "an input that is not a regular file, or larger than its kind's limit"},
+	{"output-is-input", "an output that would replace one of the run's inputs"},
+	{"image-input", "a kernel, root task or node tree that cannot be packed for its node"},
+	{"image-overlap", "a node's kernel, tree or root task over the loader's region"},
+	{"loader-room", "the loader's region too small for the image and its page tables"},
+	{"console-none", "warning: no PL011 console for the loader's log"},
+	{"image", "an image that is not what 'mkimg pack' writes, or whose checksums fail"},
 	{NULL, NULL},
 };
 
@@ -375,7 +403,7 @@ static void plan_cpus(struct planner *pl)
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];
 		if (n->n_cpus > 1)
-			diag_warn(pl->d, &n->loc, NULL, "node %u has %zu cpus; a unicore seL4 kernel runs on the first, cpu %u, only",
+			diag_warn(pl->d, &n->loc, "cpu-unicore", "node %u has %zu cpus; a unicore seL4 kernel runs on the first, cpu %u, only",
 				  n->id, n->n_cpus, n->cpus[0].index);
 		if (n->n_cpus == 0 || n->cpus[0].index == 0)
 			continue;
@@ -618,7 +646,7 @@ static void plan_devices(struct planner *pl)
 			}
 			owner[di] = n;
 			if (dev->disabled)
-				diag_warn(pl->d, &ds->loc, NULL, "node %u: device '%s' is disabled in '%s'", n->id, ds->s,
+				diag_warn(pl->d, &ds->loc, "device-disabled", "node %u: device '%s' is disabled in '%s'", n->id, ds->s,
 					  pf->path);
 			*VEC_PUSH(n->devices, n->n_devices) = path;
 			for (size_t k = 0; k < dev->n_irqs; k++) {
@@ -798,7 +826,7 @@ static void plan_spi_routing(struct planner *pl)
 				k++;
 			if (!dev || k == dev->n_irqs)
 				continue;
-			diag_warn(pl->d, &ds->loc, NULL,
+			diag_warn(pl->d, &ds->loc, "spi-routing",
 				  "node %u: device '%s' interrupts with SPI %u, but an unmodified seL4 kernel routes every SPI "
 				  "to its own core when it starts, and node %u's kernel starts last: the interrupt would reach "
 				  "node %u, not node %u (give the device to node %u)",

@@ -174,7 +174,9 @@ struct plan_check {
 	const char *name;
 	const char *what;
 };
-/* Every check the planner can report, by name; `mkimg check --list` prints it. */
+/* Every check mkimg and dts-split can report, by name (the planner's, the
+ * manifest's, the board's, the node trees', the inputs', outputs' and
+ * image's); `mkimg check --list` prints it. */
 extern const struct plan_check plan_checks[];
 
 int plan_build(struct plan *p, const struct manifest *m, const struct platform *pf, struct diags *d);
