@@ -580,7 +580,8 @@ def main():
 
         out = os.path.join(tmp, "out")
         r = run([a.dts_split, "--plan", plan_path, board_src, "-o", out])
-        if r.returncode or r.stderr:
+        # warnings (a defect of the board in what no node uses) are not failures
+        if r.returncode or any(": warning: " not in line for line in r.stderr.splitlines()):
             print("dts-split failed (exit %d):\n%s" % (r.returncode, r.stderr))
             return 1
         with open(plan_path) as f, open(board_dtb, "rb") as g:
