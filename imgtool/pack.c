@@ -137,6 +137,25 @@ static int input_error(struct diags *d, const char *path, const char *what, cons
 	return -1;
 }
 
+/* The name of an ELF machine, for messages: the ones a wrong build most
+ * likely made, else its number. */
+static const char *machine_name(char buf[24], unsigned m)
+{
+	static const struct {
+		unsigned id;
+		const char *name;
+	} names[] = {
+		{EM_386, "x86 (32-bit)"}, {EM_X86_64, "x86-64"}, {EM_ARM, "32-bit ARM"}, {EM_AARCH64, "AArch64"},
+		{EM_RISCV, "RISC-V"}, {EM_MIPS, "MIPS"}, {EM_PPC, "PowerPC"}, {EM_PPC64, "PowerPC64"},
+		{EM_S390, "s390"}, {EM_SPARCV9, "SPARC V9"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].id == m)
+			return names[i].name;
+	snprintf(buf, 24, "ELF machine %u", m);
+	return buf;
+}
+
 /* libelf reads nothing until told which ELF version its caller knows. */
 static int libelf_ready(struct diags *d)
 {
@@ -162,7 +181,9 @@ static int elf_read(struct elf_file *e, const char *what, struct diags *d)
 		goto out;
 	}
 	if (eh.e_machine != EM_AARCH64) {
-		input_error(d, e->path, what, "built for ELF machine %u, not AArch64 (%u)", eh.e_machine, EM_AARCH64);
+		char m[24];
+		input_error(d, e->path, what, "built for %s (ELF machine %u), not AArch64: build it with an AArch64 "
+			    "compiler (aarch64-linux-gnu-gcc)", machine_name(m, eh.e_machine), eh.e_machine);
 		goto out;
 	}
 	if (eh.e_type != ET_EXEC) {
@@ -433,6 +454,17 @@ static int check_node(struct packer *pk, struct node_pack *np)
 	return check_overlaps(pk, np) < 0 || check_release(pk, np) < 0 ? -1 : 0;
 }
 
+/* After errors in a node's files, which name the files: the manifest line
+ * that named them, where the manifest did. */
+static void note_named(struct diags *d, const struct plan_node *n)
+{
+	bool kernel = n->kernel.kind == PLAN_ART_FILE, root_task = n->root_task.kind == PLAN_ART_FILE;
+	if (kernel || root_task)
+		diag_add(d, DIAG_NOTE, kernel ? &n->kernel.path_loc : &n->root_task.path_loc, NULL,
+			 "node %u's %s named here", n->id,
+			 kernel && root_task ? "kernel and root task are" : kernel ? "kernel is" : "root task is");
+}
+
 static int load_node(struct packer *pk, struct node_pack *np)
 {
 	const struct node_inputs *in = np->in;
@@ -445,11 +477,15 @@ static int load_node(struct packer *pk, struct node_pack *np)
 			   !in->kernel ? "kernel" : !in->root_task ? "root task" : "device tree");
 		return -1;
 	}
+	unsigned before = pk->d->errors;
 	if (input_read(in->kernel, IN_KERNEL, NULL, &np->kernel.buf, &np->kernel.size, pk->d) < 0 ||
 	    input_read(in->root_task, IN_ROOT_TASK, NULL, &np->root_task.buf, &np->root_task.size, pk->d) < 0 ||
-	    input_read(in->dtb, IN_NODE_DTB, NULL, &np->dtb, &np->dtb_file_size, pk->d) < 0)
+	    input_read(in->dtb, IN_NODE_DTB, NULL, &np->dtb, &np->dtb_file_size, pk->d) < 0 || check_node(pk, np) < 0) {
+		if (pk->d->errors > before)
+			note_named(pk->d, np->n);
 		return -1;
-	return check_node(pk, np);
+	}
+	return 0;
 }
 
 int pack_check_elf(const struct plan *p, size_t i, const struct node_inputs *in, bool kernel, const uint8_t *buf,
@@ -504,14 +540,17 @@ int pack_check_files(const struct plan *p, const char *outdir, const struct pack
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct plan_node *n = &p->nodes[i];
 		bool kernel = n->kernel.kind == PLAN_ART_FILE, root_task = n->root_task.kind == PLAN_ART_FILE;
+		unsigned before = d->errors;
 		if (kernel && root_task && trees) {
 			check_files_node(p, i, &in[i], &trees[i], d);
-			continue;
+		} else {
+			if (kernel)
+				check_file(p, i, &in[i], true, d);
+			if (root_task)
+				check_file(p, i, &in[i], false, d);
 		}
-		if (kernel)
-			check_file(p, i, &in[i], true, d);
-		if (root_task)
-			check_file(p, i, &in[i], false, d);
+		if (d->errors > before)
+			note_named(d, n);
 	}
 	pack_inputs_free(in, p->n_nodes);
 	return d->errors > errors ? -1 : 0;
