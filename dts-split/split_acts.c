@@ -4,8 +4,9 @@
  *
  * Dropped: the board's memory nodes (split_memory.c writes the node's own),
  * the other nodes' cpus and cpu-map (which names every cpu), an old
- * /chosen/mkimg. Disabled: every device the node does not own, unless it
- * must stay. Everything else is copied.
+ * /chosen/mkimg, and a thermal cooling map that names a dropped cpu (it
+ * would point at nothing). Disabled: every device the node does not own,
+ * unless it must stay. Everything else is copied.
  */
 #include "split_internal.h"
 
@@ -16,6 +17,51 @@ bool ends_disabled(const struct split *s, int idx)
 		if (s->act[idx] == ACT_DISABLE || s->b->v[idx].disabled)
 			return true;
 	return false;
+}
+
+/* Whether board node `idx` or an ancestor is dropped. */
+static bool dropped(const struct split *s, int idx)
+{
+	for (; idx >= 0; idx = s->b->v[idx].parent)
+		if (s->act[idx] == ACT_DROP)
+			return true;
+	return false;
+}
+
+/* The board node whose phandle is `ph`, or -1. */
+static int by_phandle(const struct board *b, uint32_t ph)
+{
+	for (size_t i = 0; ph && i < b->n; i++)
+		if (b->v[i].phandle == ph)
+			return (int)i;
+	return -1;
+}
+
+/* Drop every node whose 'cooling-device' list (phandle, then the target's
+ * #cooling-cells cells, per entry) names a dropped node: a thermal map of
+ * another node's cpus. */
+static void drop_cooling_maps(struct split *s)
+{
+	const struct board *b = s->b;
+	for (size_t i = 1; i < b->n; i++) {
+		int len;
+		const fdt32_t *v = fdt_getprop(b->fdt, b->v[i].off, "cooling-device", &len);
+		if (!v || len < 4 || s->act[i] == ACT_DROP)
+			continue;
+		size_t n = (size_t)len / 4;
+		for (size_t k = 0; k < n;) {
+			int t = by_phandle(b, fdt32_ld(&v[k]));
+			if (t < 0)
+				break; /* the board's own defect: left as it is */
+			if (dropped(s, t)) {
+				s->act[i] = ACT_DROP;
+				break;
+			}
+			int cl;
+			const fdt32_t *cells = fdt_getprop(b->fdt, b->v[t].off, "#cooling-cells", &cl);
+			k += 1 + (cells && cl == 4 ? fdt32_ld(cells) : 2);
+		}
+	}
 }
 
 /* What status each board node gets. A device is disabled unless the node
@@ -57,6 +103,7 @@ void split_acts(struct split *s)
 		    (x->kind == BK_CPU && !mine[x->cpu]))
 			s->act[i] = ACT_DROP;
 	}
+	drop_cooling_maps(s);
 	free(own);
 	free(keep_below);
 	free(mine);

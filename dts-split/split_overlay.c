@@ -64,6 +64,14 @@ static void overlay_deletions(const struct split *s, struct sbuf *f)
 		for (int c = b->chosen + 1; c < b->v[b->chosen].end; c = b->v[c].end)
 			if (b->v[c].kind == BK_CHOSEN_MKIMG)
 				sb_printf(f, "\n&{%s} {\n\t/delete-node/ %s;\n};\n", b->v[b->chosen].path, b->v[c].name);
+	/* anything else dropped (thermal maps of the other nodes' cpus) */
+	for (size_t i = 1; i < b->n; i++) {
+		const struct bnode *x = &b->v[i];
+		if (s->act[i] != ACT_DROP || x->kind == BK_MEMORY || x->kind == BK_CPU_MAP || x->kind == BK_CPU ||
+		    x->kind == BK_CHOSEN_MKIMG || s->act[x->parent] == ACT_DROP)
+			continue;
+		sb_printf(f, "\n&{%s} {\n\t/delete-node/ %s;\n};\n", x->parent ? b->v[x->parent].path : "/", x->name);
+	}
 }
 
 static void overlay_chosen(const struct split *s, struct emit *e)

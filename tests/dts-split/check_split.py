@@ -402,6 +402,16 @@ def check_tree(plan, board, bidx, pnode, dtb):
     dropped = {c.path for c in board.children if c.str("device_type") == "memory"}
     dropped |= {c.path for c in cpus if c.path not in {cpus[i].path for i in pnode["cpus"]}}
     dropped |= {"/cpus/cpu-map", "/chosen/mkimg"}
+    # a thermal map whose cooling-device list names a dropped cpu goes too
+    by_ph = {(n.cells("phandle") or [None])[0]: n for n in board.walk() if n.cells("phandle")}
+    for b in board.walk():
+        v, k = b.cells("cooling-device") or [], 0
+        while k < len(v) and v[k] in by_ph:
+            t = by_ph[v[k]]
+            if under(t, dropped):
+                dropped.add(b.path)
+                break
+            k += 1 + (t.cells("#cooling-cells") or [2])[0]
     want_off = expected_disabled(board, plan, pnode)
     for b in board.walk():
         if under(b, dropped):
