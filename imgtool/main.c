@@ -378,13 +378,18 @@ static int run(const struct args *a, struct diags *d)
 
 	if (a->cmd == CMD_PLAN && a->format && !(fmt = find_format(a->format)))
 		return bad_usage(a->cmd, "unknown format '%s' (text, json or svg)", a->format);
-	if (manifest_load(&m, a->manifest, d) < 0)
+	/* The board is read even when the manifest has errors, as long as it
+	 * names one: both are reported together. */
+	bool manifest_ok = manifest_load(&m, a->manifest, d) == 0;
+	const struct mf_str *board = m.dtb.s ? &m.dtb : &m.dts;
+	if (!board->s || (m.dtb.s && m.dts.s))
 		goto out;
 	if ((m.dtb.s ? platform_load_dtb(&pf, m.dtb.s, d) : platform_load(&pf, m.dts.s, d)) < 0) {
-		const struct mf_str *board = m.dtb.s ? &m.dtb : &m.dts;
 		diag_add(d, DIAG_NOTE, &board->loc, NULL, "the board's device tree is named here");
 		goto out;
 	}
+	if (!manifest_ok)
+		goto out;
 	if (plan_build(&p, &m, &pf, d) < 0)
 		goto out;
 
