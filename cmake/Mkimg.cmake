@@ -23,7 +23,8 @@ set(_MKIMG_MODULE_DIR ${CMAKE_CURRENT_LIST_DIR})
 # Usage:
 #   mkimg_add_image(NAME <target> MANIFEST <partition.yaml>
 #                   [OUTPUT <dir>] [MKIMG <program or target>] [JOBS <n>]
-#                   [ALL] [DEPENDS <targets or files>...])
+#                   [ALL] [DEPENDS <targets or files>...]
+#                   [EXPECT <pattern>... [TIMEOUT <seconds>]])
 #
 # Adds the custom target <target>, which runs
 #   mkimg <partition.yaml> -o <dir> [-j <n>]
@@ -44,11 +45,16 @@ set(_MKIMG_MODULE_DIR ${CMAKE_CURRENT_LIST_DIR})
 #   DEPENDS   more targets (defined before this call) or files the image
 #             waits for, e.g. a target that builds a kernel file the
 #             manifest names
+#   EXPECT    adds the target <target>-run, which boots the image in QEMU
+#             (`mkimg run --expect <pattern>...`) and succeeds as soon as
+#             every pattern (an extended regular expression) matched a
+#             console line; it fails on a loader error, QEMU's end or the
+#             TIMEOUT (default 60 s). For CI: `cmake --build B --target <target>-run`.
 #
 # The target's property MKIMG_OUTPUT_DIR holds <dir>, for other rules that
 # use the image (e.g. a custom `run` target).
 function(mkimg_add_image)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "ALL" "NAME;MANIFEST;OUTPUT;MKIMG;JOBS" "DEPENDS")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "ALL" "NAME;MANIFEST;OUTPUT;MKIMG;JOBS;TIMEOUT" "DEPENDS;EXPECT")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "mkimg_add_image: unexpected arguments '${arg_UNPARSED_ARGUMENTS}'")
   endif()
@@ -109,4 +115,23 @@ function(mkimg_add_image)
     add_dependencies(${arg_NAME} ${targets})
   endif()
   set_target_properties(${arg_NAME} PROPERTIES MKIMG_OUTPUT_DIR "${out}")
+
+  if(arg_EXPECT)
+    if(NOT arg_TIMEOUT)
+      set(arg_TIMEOUT 60)
+    endif()
+    set(expect)
+    foreach(p ${arg_EXPECT})
+      list(APPEND expect --expect "${p}")
+    endforeach()
+    add_custom_target(${arg_NAME}-run
+      COMMAND "${mkimg}" run "${out}/elfloader.elf" --timeout ${arg_TIMEOUT} ${expect}
+      WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
+      COMMENT "mkimg run: ${out}/elfloader.elf until ${arg_EXPECT}"
+      USES_TERMINAL
+      VERBATIM)
+    add_dependencies(${arg_NAME}-run ${arg_NAME})
+  elseif(arg_TIMEOUT)
+    message(FATAL_ERROR "mkimg_add_image: TIMEOUT goes with EXPECT")
+  endif()
 endfunction()

@@ -18,12 +18,12 @@
 enum { OPT_DTB_ONLY = 256, OPT_TIMING };
 
 static const struct cli_opt opts[] = {
-	{"plan", 'p', "PLAN", CLI_ALL, "the plan as JSON ('mkimg plan --format json'); '-' reads stdin"},
-	{"output", 'o', "DIR", CLI_ALL, "write DIR/node<ID>/kernel.dtb, kernel.dts, kernel-overlay.dts"},
-	{"dtb-only", OPT_DTB_ONLY, NULL, CLI_ALL, "write kernel.dtb only"},
-	{"timing", OPT_TIMING, NULL, CLI_ALL, "print the time each phase took on stderr"},
-	{"help", 'h', NULL, CLI_ALL, "show this help and exit"},
-	{"version", 'V', NULL, CLI_ALL, "show the version and exit"},
+	{"plan", 'p', "PLAN", CLI_ALL, "the plan as JSON ('mkimg plan --format json'); '-' reads stdin", false},
+	{"output", 'o', "DIR", CLI_ALL, "write DIR/node<ID>/kernel.dtb, kernel.dts, kernel-overlay.dts", false},
+	{"dtb-only", OPT_DTB_ONLY, NULL, CLI_ALL, "write kernel.dtb only", false},
+	{"timing", OPT_TIMING, NULL, CLI_ALL, "print the time each phase took on stderr", false},
+	{"help", 'h', NULL, CLI_ALL, "show this help and exit", false},
+	{"version", 'V', NULL, CLI_ALL, "show the version and exit", false},
 };
 static const struct cli cli = {"dts-split", "", 1, opts, sizeof(opts) / sizeof(opts[0])};
 

@@ -112,7 +112,7 @@ int cli_parse(const struct cli *c, int argc, char **argv, int (*on_opt)(void *ct
 			status = cli_bad_usage(c, "unknown option '%s'", optopt ? shortopt : argv[optind - 1]);
 		} else if (!(o->cmds & c->cmd_bit)) {
 			status = cli_bad_usage(c, "option '--%s' does not apply to this command", o->name);
-		} else if (o->arg && seen[o - c->opts]++) {
+		} else if (o->arg && !o->many && seen[o - c->opts]++) {
 			status = cli_bad_usage(c, "option '--%s' is given twice", o->name);
 		} else if (o->arg && !*optarg) {
 			status = cli_bad_usage(c, "option '--%s' needs a value, not an empty one", o->name);

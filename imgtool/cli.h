@@ -11,6 +11,7 @@
 #ifndef MKIMG_CLI_H
 #define MKIMG_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #define CLI_ALL (~0u) /* cli_opt.cmds: every command */
@@ -21,6 +22,7 @@ struct cli_opt {
 	const char *arg;  /* the value's name ("DIR"), or NULL for a flag */
 	unsigned cmds;    /* a bit per command that takes it (CLI_ALL: all) */
 	const char *help;
+	bool many;        /* may be given more than once (each value is passed on) */
 };
 
 struct cli {

@@ -5,6 +5,8 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <poll.h>
+#include <regex.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -609,6 +611,89 @@ static int wait_qemu(pid_t pid, unsigned timeout)
 	}
 }
 
+/* QEMU's console, read from `fd` line by line until every pattern has
+ * matched, a loader error, QEMU's end or the timeout (see run_opts). */
+static int watch_console(FILE *f, int fd, pid_t pid, const struct run_opts *o, const struct mk_loc *loc,
+			 struct diags *d)
+{
+	regex_t *re = xcalloc(o->n_expect, sizeof(*re));
+	bool *seen = xcalloc(o->n_expect, sizeof(*seen));
+	size_t n_seen = 0, n_re = 0;
+	int ret = 1;
+	for (; n_re < o->n_expect; n_re++)
+		if (regcomp(&re[n_re], o->expect[n_re], REG_EXTENDED | REG_NOSUB)) {
+			diag_error(d, NULL, NULL, "--expect '%s' is not a regular expression", o->expect[n_re]);
+			goto out;
+		}
+	struct sbuf line = {0};
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	const char *why = NULL;
+	while (!why) {
+		struct pollfd p = {fd, POLLIN, 0};
+		int r = poll(&p, 1, 50);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (stop_signal) {
+			why = "stopped by a signal";
+			break;
+		}
+		if (o->timeout && now.tv_sec - t0.tv_sec >= (time_t)o->timeout) {
+			why = "timed out";
+			break;
+		}
+		if (r <= 0)
+			continue;
+		char buf[4096];
+		ssize_t got = read(fd, buf, sizeof(buf));
+		if (got <= 0) {
+			why = "QEMU ended";
+			break;
+		}
+		fwrite(buf, 1, (size_t)got, f);
+		fflush(f);
+		for (ssize_t i = 0; i < got && !why; i++) {
+			if (buf[i] != '\n') {
+				if (line.n < 4096)
+					sb_putc(&line, buf[i]);
+				continue;
+			}
+			const char *text = line.s ? line.s : "";
+			if (strstr(text, "LDR|ERROR:"))
+				why = "the loader refused the image";
+			for (size_t k = 0; k < o->n_expect && !why; k++)
+				if (!seen[k] && regexec(&re[k], text, 0, NULL, 0) == 0)
+					seen[k] = true, n_seen++;
+			line.n = 0;
+			if (line.s)
+				line.s[0] = '\0';
+			if (n_seen == o->n_expect) {
+				ret = 0;
+				break;
+			}
+		}
+		if (ret == 0)
+			break;
+	}
+	free(line.s);
+	if (ret) {
+		struct sbuf miss = {0};
+		for (size_t k = 0; k < o->n_expect; k++)
+			if (!seen[k])
+				sb_printf(&miss, "%s'%s'", miss.n ? ", " : "", o->expect[k]);
+		diag_error(d, loc, NULL, "%s after %ld s; the console never showed %s", why ? why : "QEMU ended",
+			   (long)(now.tv_sec - t0.tv_sec), miss.s ? miss.s : "(all seen)");
+		free(miss.s);
+	}
+out:
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	for (size_t k = 0; k < n_re; k++)
+		regfree(&re[k]);
+	free(re);
+	free(seen);
+	return ret;
+}
+
 int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags *d)
 {
 	struct image im;
@@ -647,7 +732,13 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	} else {
 		/* A raw image: QEMU's generic loader puts it at its base and
 		 * starts cpu 0 there. */
-		snprintf(device, sizeof(device), "loader,file=%s,addr=0x%" PRIx64 ",cpu-num=0", path, im.base);
+		/* QEMU's option syntax: a comma in the file's name is written twice */
+		struct sbuf file = {0};
+		sb_put(&file, "", 0);
+		for (const char *c = path; *c; c++)
+			sb_put(&file, c, *c == ',' ? 1 : 0), sb_putc(&file, *c);
+		snprintf(device, sizeof(device), "loader,file=%s,addr=0x%" PRIx64 ",cpu-num=0", file.s, im.base);
+		free(file.s);
 		argv[n++] = "-device", argv[n++] = device;
 	}
 	/* With more vCPUs than host cpus, multi-threaded TCG lets a vCPU stall
@@ -668,13 +759,30 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	stop_signal = 0;
 	for (int i = 0; i < 3; i++)
 		sigaction(sigs[i], &sa, &old[i]);
+	int console[2] = {-1, -1};
+	bool watch = o && o->n_expect;
+	if (watch && pipe(console) < 0) {
+		diag_error(d, &loc, NULL, "cannot make a pipe: %s", strerror(errno));
+		return -1;
+	}
 	pid_t pid = fork();
 	if (pid == 0) {
+		if (watch) {
+			dup2(console[1], 1);
+			close(console[0]), close(console[1]);
+		}
 		execvp(qemu, argv);
 		fprintf(stderr, "mkimg: cannot run '%s': %s\n", qemu, strerror(errno));
 		_exit(127);
 	}
-	int ret = pid < 0 ? -1 : wait_qemu(pid, o ? o->timeout : 0);
+	int ret;
+	if (watch) {
+		close(console[1]);
+		ret = pid < 0 ? -1 : watch_console(f, console[0], pid, o, &loc, d);
+		close(console[0]);
+	} else {
+		ret = pid < 0 ? -1 : wait_qemu(pid, o ? o->timeout : 0);
+	}
 	for (int i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);
 	if (ret < 0)

@@ -61,6 +61,13 @@ struct run_opts {
 	unsigned timeout; /* seconds; 0 = none. QEMU is killed when it runs out */
 	bool dry_run;     /* print the command line only */
 	const char *qemu; /* the QEMU binary; NULL = qemu-system-aarch64 */
+	/* With patterns (POSIX extended regular expressions): QEMU's console
+	 * is read line by line (and printed as it comes); once every pattern
+	 * has matched a line QEMU is stopped and image_run() returns 0; a
+	 * loader's `LDR|ERROR:` line, QEMU ending first or the timeout is 1,
+	 * with an error naming what was not seen. */
+	const char *const *expect;
+	size_t n_expect;
 };
 
 /* `mkimg run IMAGE`: start QEMU with the machine, cpu, cpu count, memory,

@@ -41,7 +41,7 @@ static const struct command {
 		      "pack the nodes' built kernels, root tasks and trees in DIR into DIR/elfloader.elf and .bin"},
 	[CMD_INSPECT] = {"inspect", "IMAGE [--format text|json]",
 			 "print what an image holds, where it goes and its checksums; verify them"},
-	[CMD_RUN] = {"run", "MANIFEST|IMAGE [-o DIR] [--timeout S] [--dry-run]",
+	[CMD_RUN] = {"run", "MANIFEST|IMAGE [-o DIR] [--timeout S] [--dry-run] [--expect PATTERN]...",
 		     "boot an image (or make one from a manifest first) in QEMU with flags from its plan"},
 };
 
@@ -55,21 +55,25 @@ enum opt_id {
 	OPT_LOADER,
 	OPT_TIMEOUT,
 	OPT_DRY_RUN,
+	OPT_EXPECT,
 };
 
 static const struct cli_opt opts[] = {
 	{"output", OPT_OUT, "DIR", 1u << CMD_MAIN | 1u << CMD_PLAN | 1u << CMD_SPLIT | 1u << CMD_PACK | 1u << CMD_RUN,
-	 "write the outputs into DIR (default for the main job and split: out/NAME)"},
+	 "write the outputs into DIR (default for the main job and split: out/NAME)", false},
 	{"format", OPT_FORMAT, "FMT", 1u << CMD_PLAN | 1u << CMD_INSPECT,
-	 "text (default), json or svg (plan); text or json (inspect)"},
-	{"list", OPT_LIST, NULL, 1u << CMD_CHECK, "list every check by name and exit"},
+	 "text (default), json or svg (plan); text or json (inspect)", false},
+	{"list", OPT_LIST, NULL, 1u << CMD_CHECK, "list every check by name and exit", false},
 	{"loader", OPT_LOADER, "FILE", 1u << CMD_MAIN | 1u << CMD_PACK | 1u << CMD_RUN,
-	 "the prebuilt loader (default: $MKIMG_LOADER, else mkimg's own)"},
-	{"jobs", OPT_JOBS, "N", 1u << CMD_MAIN | 1u << CMD_RUN, "build N nodes at once (default: the number of cpus)"},
-	{"timeout", OPT_TIMEOUT, "S", 1u << CMD_RUN, "kill QEMU after S seconds (exit 124)"},
-	{"dry-run", OPT_DRY_RUN, NULL, 1u << CMD_RUN, "print QEMU's command line, do not start it"},
-	{"help", OPT_HELP, NULL, CLI_ALL, "show this help and exit"},
-	{"version", OPT_VERSION, NULL, CLI_ALL, "show the version and exit"},
+	 "the prebuilt loader (default: $MKIMG_LOADER, else mkimg's own)", false},
+	{"jobs", OPT_JOBS, "N", 1u << CMD_MAIN | 1u << CMD_RUN, "build N nodes at once (default: the number of cpus)", false},
+	{"timeout", OPT_TIMEOUT, "S", 1u << CMD_RUN, "kill QEMU after S seconds (exit 124)", false},
+	{"dry-run", OPT_DRY_RUN, NULL, 1u << CMD_RUN, "print QEMU's command line, do not start it", false},
+	{"expect", OPT_EXPECT, "PATTERN", 1u << CMD_RUN,
+	 "(again for more) exit 0 once console lines matched every PATTERN (an extended regular expression); "
+	 "1 on a loader error, QEMU's end or the timeout", true},
+	{"help", OPT_HELP, NULL, CLI_ALL, "show this help and exit", false},
+	{"version", OPT_VERSION, NULL, CLI_ALL, "show the version and exit", false},
 };
 
 /* The command line's table for command `c`. */
@@ -120,6 +124,8 @@ struct args {
 	const char *loader;
 	unsigned timeout, jobs;
 	bool list, dry_run;
+	const char **expect; /* --expect, in order */
+	size_t n_expect;
 };
 
 static int on_opt(void *ctx, const struct cli_opt *o, const char *value)
@@ -145,6 +151,9 @@ static int on_opt(void *ctx, const struct cli_opt *o, const char *value)
 		break;
 	case OPT_DRY_RUN:
 		a->dry_run = true;
+		break;
+	case OPT_EXPECT:
+		*VEC_PUSH(a->expect, a->n_expect) = value;
 		break;
 	case OPT_LOADER:
 		a->loader = value;
@@ -354,7 +363,7 @@ static int check_outputs(const struct args *a, const struct plan *p, const char 
 
 static int run_image(const char *image, const struct args *a, struct diags *d)
 {
-	struct run_opts o = {.timeout = a->timeout, .dry_run = a->dry_run};
+	struct run_opts o = {.timeout = a->timeout, .dry_run = a->dry_run, .expect = a->expect, .n_expect = a->n_expect};
 	int st = image_run(stdout, image, &o, d);
 	return st < 0 ? 1 : st;
 }
@@ -458,8 +467,10 @@ int main(int argc, char **argv)
 {
 	struct args a = {0};
 	int status = parse_args(argc, argv, &a);
-	if (status >= 0)
+	if (status >= 0) {
+		free(a.expect);
 		return status;
+	}
 	if (a.list) {
 		for (const struct plan_check *c = plan_checks; c->name; c++)
 			printf("%-22s %s\n", c->name, c->what);
@@ -472,5 +483,6 @@ int main(int argc, char **argv)
 	if (status == 0 && d.errors)
 		status = 1;
 	diags_free(&d);
+	free(a.expect);
 	return status;
 }

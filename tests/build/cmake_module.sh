@@ -22,6 +22,8 @@ cmake -S "$REPO/examples/cmake-user" -B user -G Ninja -Dmkimg_DIR="$BUILD" -DMKI
 	{ cat user.log; fail "configuring examples/cmake-user failed"; }
 cmake --build user >>user.log 2>&1 || { cat user.log; fail "building examples/cmake-user failed"; }
 expect_line calls "$REPO/examples/cmake-user/partition.yaml -o $WORK/user/image"
+cmake --build user --target image-run >>user.log 2>&1 || { cat user.log; fail "image-run failed"; }
+expect_line calls "run $WORK/user/image/elfloader.elf --timeout 60 --expect ^node 0: ok --expect ^node 1: ok"
 
 # 1b. find_package(mkimg) without MKIMG_EXECUTABLE finds the build tree's mkimg.
 cmake -S "$REPO/examples/cmake-user" -B user2 -G Ninja -Dmkimg_DIR="$BUILD" >user2.log 2>&1 ||
