@@ -582,7 +582,7 @@ static void event(struct ctx *c, const char *line)
 	const char *shown = what_prose[j->what];
 	if (!strcmp(kind, "start")) {
 		j->started = now();
-		if (f)
+		if (f && !c->o->progress_ends_only)
 			fprintf(f, "build: node %u %s: started\n", id, shown);
 	} else if (!strcmp(kind, "done")) {
 		if (f && !strcmp(result, "uptodate"))

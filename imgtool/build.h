@@ -72,8 +72,8 @@
 
 struct build_options {
 	unsigned jobs;          /* parallel builds; 0: the number of online CPUs */
-	FILE *progress;         /* a line per artifact as it starts and ends, or NULL
-				 * (the command line passes stderr if it is a terminal) */
+	FILE *progress;         /* a line per artifact as it starts and ends, or NULL */
+	bool progress_ends_only; /* only the lines of ends (built, up to date, failed): for logs */
 	const char *data_dir;   /* mkimg's own files; NULL: found by locate_data_dir() */
 	const char *cmake;      /* NULL: "cmake" */
 	const char *ninja;      /* NULL: "ninja" */

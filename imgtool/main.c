@@ -56,6 +56,7 @@ enum opt_id {
 	OPT_TIMEOUT,
 	OPT_DRY_RUN,
 	OPT_EXPECT,
+	OPT_PROGRESS,
 };
 
 static const struct cli_opt opts[] = {
@@ -67,6 +68,9 @@ static const struct cli_opt opts[] = {
 	{"loader", OPT_LOADER, "FILE", 1u << CMD_MAIN | 1u << CMD_PACK | 1u << CMD_RUN,
 	 "the prebuilt loader (default: $MKIMG_LOADER, else mkimg's own)", false},
 	{"jobs", OPT_JOBS, "N", 1u << CMD_MAIN | 1u << CMD_RUN, "build N nodes at once (default: the number of cpus)", false},
+	{"progress", OPT_PROGRESS, "WHEN", 1u << CMD_MAIN | 1u << CMD_RUN,
+	 "build progress on stderr: auto (default: every line on a terminal, a line per finished node in a log), "
+	 "always (every line) or never", false},
 	{"timeout", OPT_TIMEOUT, "S", 1u << CMD_RUN, "kill QEMU after S seconds (exit 124)", false},
 	{"dry-run", OPT_DRY_RUN, NULL, 1u << CMD_RUN, "print QEMU's command line, do not start it", false},
 	{"expect", OPT_EXPECT, "PATTERN", 1u << CMD_RUN,
@@ -124,6 +128,7 @@ struct args {
 	const char *loader;
 	unsigned timeout, jobs;
 	bool list, dry_run;
+	int progress;        /* --progress: 0 auto, 1 always, 2 never */
 	const char **expect; /* --expect, in order */
 	size_t n_expect;
 };
@@ -154,6 +159,16 @@ static int on_opt(void *ctx, const struct cli_opt *o, const char *value)
 		break;
 	case OPT_EXPECT:
 		*VEC_PUSH(a->expect, a->n_expect) = value;
+		break;
+	case OPT_PROGRESS:
+		if (!strcmp(value, "auto"))
+			a->progress = 0;
+		else if (!strcmp(value, "always"))
+			a->progress = 1;
+		else if (!strcmp(value, "never"))
+			a->progress = 2;
+		else
+			return bad_usage(a->cmd, "bad --progress '%s' (auto, always or never)", value);
 		break;
 	case OPT_LOADER:
 		a->loader = value;
@@ -286,7 +301,9 @@ static int pack_dir(const struct plan *p, const char *dir, const struct node_art
 static int build_and_pack(const struct plan *p, const char *dir, const struct args *a, struct diags *d)
 {
 	struct node_artifacts *art = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*art));
-	struct build_options bo = {.jobs = a->jobs, .progress = isatty(2) ? stderr : NULL};
+	/* a terminal gets every line; a log (a CI job) one line per node as it finishes */
+	struct build_options bo = {.jobs = a->jobs, .progress = a->progress == 2 ? NULL : stderr,
+				   .progress_ends_only = a->progress == 0 && !isatty(2)};
 	int ret = build_nodes(p, dir, &bo, art, d);
 	if (ret == 0)
 		ret = pack_dir(p, dir, art, a, d);

@@ -60,6 +60,14 @@ for f in node0/kernel.dtb node0/kernel.dts node0/kernel-overlay.dts node1/kernel
 done
 [ "$(ls "$work/o" | tr '\n' ' ')" = "build elfloader.bin elfloader.elf layout.json layout.svg layout.txt node0 node1 payload.cpio " ] ||
 	{ echo "FAIL: stray files in the output: $(ls "$work/o")"; fail=$((fail + 1)); }
+# Progress in a log (stderr is a file here): one line per node artifact as it
+# finishes, none as it starts; --progress always adds them, never is silent.
+[ "$(grep -c '^build: node [01] \(kernel\|root task\): \(built\|up to date\)' "$work/err")" = 4 ] &&
+	! grep -q ': started$' "$work/err" || { echo "FAIL: progress in a log:"; cat "$work/err"; fail=$((fail + 1)); }
+expect 0 '^build: node 1 root task: started$' err -- "$hello" -o "$work/o" --progress always
+expect 0 '' err -- "$hello" -o "$work/o" --progress never
+[ -s "$work/err" ] && { echo "FAIL: --progress never printed:"; cat "$work/err"; fail=$((fail + 1)); }
+expect 2 "bad --progress 'sometimes'" err -- "$hello" --progress sometimes
 expect 0 'device trees written to' out -- split "$hello" -o "$work/s"
 cmp -s "$work/s/node1/kernel.dtb" "$work/o/node1/kernel.dtb" ||
 	{ echo "FAIL: 'mkimg split' and the main job wrote different trees"; fail=$((fail + 1)); }
