@@ -196,7 +196,9 @@ static int board_rsv_own(struct board *b, struct diags *d)
 
 /* Which nodes stay as they are on every node: the essential devices with
  * their subtrees (the GIC's v2m or ITS frames), and per-core devices, which
- * have no `reg` and no SPI (the PMU: every core has its own). */
+ * have no `reg` and no SPI (the PMU: every core has its own) and no device
+ * above them (below one, such a node is part of that device: a PMIC's power
+ * key, a remote processor's glink edge). */
 static void board_fixed(struct board *b)
 {
 	const struct plan_board *pb = b->pb;
@@ -212,7 +214,10 @@ static void board_fixed(struct board *b)
 		bool spi = false;
 		for (size_t k = 0; k < dev->n_irqs; k++)
 			spi |= dev->irqs[k].type == PLAN_IRQ_SPI;
-		if (!spi && !fdt_getprop(b->fdt, b->v[idx].off, "reg", NULL))
+		bool under_dev = false; /* devices come in tree order: its ancestors' dev is set */
+		for (int a = b->v[idx].parent; a > 0 && !under_dev; a = b->v[a].parent)
+			under_dev = b->v[a].dev >= 0;
+		if (!spi && !under_dev && !fdt_getprop(b->fdt, b->v[idx].off, "reg", NULL))
 			b->v[idx].fixed = true;
 	}
 	b->cpu_idx = xcalloc(pb->n_cpus, sizeof(*b->cpu_idx));

@@ -58,6 +58,7 @@ const struct plan_check plan_checks[] = {
 	{"cpu-disabled", "a CPU the board's tree marks disabled or failed (status)"},
 	{"cpu-broken", "a node on a CPU the board's tree describes wrongly (its reg, enable-method, PSCI)"},
 	{"device-broken", "a node owning a device the board's tree describes wrongly (its reg, interrupts)"},
+	{"device-nested", "a device owned by one node inside a device owned by another"},
 	{"board-memory", "the board's RAM: none in the tree and none in the manifest, or a bad platform 'memory'"},
 	{"device-unknown", "a device path not in the board's tree"},
 	{"device-twice", "a device given to two nodes"},
@@ -912,6 +913,20 @@ void plan_check_board_use(const struct plan *p, struct diags *d)
 					   n->id, x->path, b->path, x->problem);
 		}
 	}
+	/* A device and one inside it belong to one node: the other node's tree
+	 * would keep the outer one enabled for the inner one's sake. */
+	for (size_t i = 0; i < p->n_nodes; i++)
+		for (size_t k = 0; k < p->n_nodes; k++) {
+			const struct plan_node *a = &p->nodes[i], *c = &p->nodes[k];
+			for (size_t x = 0; i != k && x < a->n_devices; x++)
+				for (size_t y = 0; y < c->n_devices; y++) {
+					size_t len = strlen(a->devices[x]);
+					if (!strncmp(c->devices[y], a->devices[x], len) && c->devices[y][len] == '/')
+						diag_error(d, &c->loc, "device-nested", "node %u owns '%s', inside '%s', which "
+							   "node %u owns: give both to one node", c->id, c->devices[y],
+							   a->devices[x], a->id);
+				}
+		}
 }
 
 void plan_board_free(struct plan_board *b)

@@ -244,14 +244,96 @@ def devices(board):
         if base in SKIP_TOP or top.name.startswith("__") or top.str("device_type") == "memory":
             continue
         for n in top.walk():
-            if any(p in n.props for p in ("reg", "interrupts", "interrupts-extended")):
+            if is_device(n):
                 out.append(n)
     return out
 
 
+def root_of(node):
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
+_phandles = {}
+
+
+def by_phandle(node, ph):
+    root = root_of(node)
+    if id(root) not in _phandles:
+        _phandles[id(root)] = {(n.cells("phandle") or [None])[0]: n for n in root.walk() if n.cells("phandle")}
+    return _phandles[id(root)].get(ph)
+
+
+def is_gic(n):
+    return n is not None and "interrupt-controller" in n.props and bool(set(n.strs("compatible")) & GIC_COMPATS)
+
+
+def irq_parent(node):
+    """The controller `interrupts` goes to: interrupt-parent here or above."""
+    cur = node
+    while cur is not None:
+        ip = cur.cells("interrupt-parent")
+        if ip:
+            return by_phandle(node, ip[0])
+        cur = cur.parent
+    return None
+
+
+def ncells(n, prop, dflt):
+    v = n.cells(prop) if n is not None else None
+    return v[0] if v else dflt
+
+
 def has_spi(node):
-    c = node.cells("interrupts") or []
-    return any(c[i] == 0 for i in range(0, len(c) - 2, 3))
+    """Whether the node has a GIC SPI: through `interrupts` to the GIC,
+    `interrupts-extended` or an `interrupt-map` (a PCIe bridge's INTx);
+    an interrupt of another controller (a PMIC's, a GPIO's) is not one."""
+    c = node.cells("interrupts")
+    if c:
+        ctrl = irq_parent(node)
+        if is_gic(ctrl):
+            k = ncells(ctrl, "#interrupt-cells", 3)
+            if any(c[i] == 0 for i in range(0, len(c) - k + 1, k)):
+                return True
+    c, i = node.cells("interrupts-extended") or [], 0
+    while i < len(c):
+        ctrl = by_phandle(node, c[i])
+        k = ncells(ctrl, "#interrupt-cells", 0)
+        if ctrl is None or i + k >= len(c) + 1:
+            break
+        if is_gic(ctrl) and k and c[i + 1] == 0:
+            return True
+        i += 1 + k
+    c, i = node.cells("interrupt-map") or [], 0
+    step = ncells(node, "#address-cells", 2) + ncells(node, "#interrupt-cells", 0)
+    while step and i + step < len(c):
+        ctrl = by_phandle(node, c[i + step])
+        if ctrl is None:
+            break
+        pa, k = ncells(ctrl, "#address-cells", 0), ncells(ctrl, "#interrupt-cells", 0)
+        spec = i + step + 1 + pa
+        if is_gic(ctrl) and k and spec < len(c) and c[spec] == 0:
+            return True
+        i = spec + k
+    return False
+
+
+def is_device(n):
+    return any(p in n.props for p in ("reg", "interrupts", "interrupts-extended"))
+
+
+def per_core(d):
+    """A per-core device (the PMU): no reg and no SPI, and no device above
+    it (below one, it belongs with that device)."""
+    if "reg" in d.props or has_spi(d):
+        return False
+    p = d.parent
+    while p is not None and p.parent is not None:
+        if is_device(p):
+            return False
+        p = p.parent
+    return True
 
 
 def under(node, paths):
@@ -265,7 +347,8 @@ def under(node, paths):
 def expected_disabled(board, plan, pnode):
     """The devices the node's tree must disable, by the rule in dts_split.h:
     not owned (nor below an owned device), not the console, not essential
-    (GIC subtree, timer), not per-core (no reg, no SPI), not already
+    (GIC subtree, timer), not per-core (no reg, no SPI, no device above
+    it), not already
     disabled, and containing no device that stays enabled."""
     devs = devices(board)
     essential = set()
@@ -280,7 +363,7 @@ def expected_disabled(board, plan, pnode):
     def stays(d):
         if is_disabled(d):
             return False
-        return under(d, essential) or under(d, owned) or ("reg" not in d.props and not has_spi(d))
+        return under(d, essential) or under(d, owned) or per_core(d)
 
     staying = [d for d in devs if stays(d)]
     out = set()
