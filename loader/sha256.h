@@ -19,8 +19,15 @@ struct sha256 {
 	uint8_t block[64]; /* a partial block */
 };
 
+/* Contracts the proof of bootplan_check.c assumes (sha256.c is not proven). */
+/*@ requires \valid(s);
+  @ assigns *s; */
 void sha256_init(struct sha256 *s);
+/*@ requires \valid(s) && \valid_read((const uint8_t *)data + (0 .. n - 1));
+  @ assigns *s; */
 void sha256_update(struct sha256 *s, const void *data, size_t n);
+/*@ requires \valid(s) && \valid(out + (0 .. SHA256_BYTES - 1));
+  @ assigns *s, out[0 .. SHA256_BYTES - 1]; */
 void sha256_final(struct sha256 *s, uint8_t out[SHA256_BYTES]);
 /* The hash of one buffer. */
 void sha256(const void *data, size_t n, uint8_t out[SHA256_BYTES]);
