@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/proof/run.sh - prove loader/bootplan_check.c with Frama-C WP: its
 # contracts (loader/bootplan_check.h: what an accepted plan guarantees) and
 # the absence of run-time errors, unsigned wrap-around included. Fails on
