@@ -458,9 +458,9 @@ static void walk_region(struct ctx *c, yaml_node_t *n, struct mf_region **v, siz
 
 static void walk_platform(struct ctx *c, yaml_node_t *n)
 {
-	enum { P_DTB, P_DTS, P_SPIS, P_MEMORY };
-	static const char *const keys[] = {"dtb", "dts", "spis", "memory", NULL};
-	struct slot s[4];
+	enum { P_DTB, P_DTS, P_SPIS, P_MEMORY, P_PSCI };
+	static const char *const keys[] = {"dtb", "dts", "spis", "memory", "psci", NULL};
+	struct slot s[5];
 	struct manifest *m = c->m;
 
 	if (!scan_map(c, n, "platform", keys, s))
@@ -476,6 +476,12 @@ static void walk_platform(struct ctx *c, yaml_node_t *n)
 		get_path(c, s[P_DTS].val, "'dts'", &m->dts);
 	if (s[P_SPIS].val)
 		get_u64(c, s[P_SPIS].val, "'spis'", &m->gic_spis);
+	if (s[P_PSCI].val) {
+		get_str(c, s[P_PSCI].val, "'psci'", &m->psci);
+		if (m->psci.s && strcmp(m->psci.s, "smc") && strcmp(m->psci.s, "hvc"))
+			err(c, s[P_PSCI].val, "type", "the platform's 'psci' is \"smc\" or \"hvc\", not '%s'",
+			    show((char[48]){0}, m->psci.s));
+	}
 	if (s[P_MEMORY].val) {
 		size_t count;
 		yaml_node_t *mem = s[P_MEMORY].val;
@@ -1019,6 +1025,7 @@ void manifest_free(struct manifest *m)
 	free(m->path);
 	free(m->dir);
 	free(m->board_mem);
+	free(m->psci.s);
 	free(m->name.s);
 	free(m->dtb.s);
 	free(m->dts.s);

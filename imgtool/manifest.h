@@ -105,6 +105,8 @@ struct manifest {
 	struct mf_region *board_mem;
 	size_t n_board_mem;
 	struct mk_loc board_mem_loc;
+	struct mf_str psci;      /* platform.psci: optional, "smc" or "hvc": the PSCI conduit firmware
+				  * adds to the tree at boot, for a tree without a usable /psci */
 	struct mf_str console;   /* optional shared debug console (a DT path) */
 	struct mf_u64 loader_base, loader_size; /* optional `loader: {base, size}` */
 	struct mk_loc loader_loc;

@@ -60,6 +60,7 @@ const struct plan_check plan_checks[] = {
 	{"device-broken", "a node owning a device the board's tree describes wrongly (its reg, interrupts)"},
 	{"device-nested", "a device owned by one node inside a device owned by another"},
 	{"board-memory", "the board's RAM: none in the tree and none in the manifest, or a bad platform 'memory'"},
+	{"board-psci", "the platform's 'psci' differs from the tree's /psci"},
 	{"device-unknown", "a device path not in the board's tree"},
 	{"device-twice", "a device given to two nodes"},
 	{"device-essential", "the interrupt controller or timer, which every node keeps"},
@@ -412,7 +413,7 @@ static void plan_cpus(struct planner *pl)
 		if (pc->enable == PF_ENABLE_NONE)
 			diag_error(pl->d, &n->loc, "cpu-enable", "node %u: '%s' %s has no enable-method, so the loader cannot start it",
 				   n->id, pf->path, pc->path);
-		else if (pc->enable == PF_ENABLE_PSCI && pf->psci == PF_PSCI_NONE)
+		else if (pc->enable == PF_ENABLE_PSCI && p->board.psci == PLAN_PSCI_NONE)
 			diag_error(pl->d, &n->loc, "cpu-enable", "node %u: %s is started with PSCI, but '%s' has no usable /psci node (none, or its method is neither \"smc\" nor \"hvc\")",
 				   n->id, pc->path, pf->path);
 	}
@@ -1066,6 +1067,12 @@ static void plan_copies(struct planner *pl)
 	p->board.dtb = m->dtb.s != NULL;
 	p->board.file = dup_str(as_written(m, m->dtb.s ? m->dtb.s : m->dts.s));
 	plan_board_ram(pl);
+	/* the PSCI conduit the firmware adds at boot, where the tree has none */
+	if (m->psci.s && p->board.psci == PLAN_PSCI_NONE)
+		p->board.psci = !strcmp(m->psci.s, "smc") ? PLAN_PSCI_SMC : PLAN_PSCI_HVC;
+	else if (m->psci.s && p->board.psci != (strcmp(m->psci.s, "smc") ? PLAN_PSCI_HVC : PLAN_PSCI_SMC))
+		diag_error(pl->d, &m->psci.loc, "board-psci", "the platform's 'psci' is \"%s\", but '%s' says \"%s\"",
+			   m->psci.s, p->board.path, plan_psci_name(p->board.psci));
 }
 
 int plan_build(struct plan *p, const struct manifest *m, const struct platform *pf, struct diags *d)

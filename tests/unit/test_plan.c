@@ -96,6 +96,29 @@ static void assert_error(const struct fixture *fx, const char *check, unsigned l
 
 #define HEAD "name: t\nplatform: {dtb: b.dtb}\n"
 
+/* A tree without /psci (firmware adds it at boot): the manifest's platform
+ * 'psci' gives the conduit, so node 1's cpu can be started. */
+static void psci_from_manifest(void **state)
+{
+	(void)state;
+	struct fixture fx = {0};
+	board(&fx.pf, 2);
+	fx.pf.psci = PF_PSCI_NONE;
+	static const char without[] = HEAD "nodes:\n  - {id: 0, memory: 64M}\n  - {id: 1, memory: 64M}\n";
+	assert_int_equal(manifest_parse(&fx.m, "t.yaml", without, strlen(without), &fx.d), 0);
+	assert_int_equal(plan_build(&fx.p, &fx.m, &fx.pf, &fx.d), -1);
+	assert_error(&fx, "cpu-enable", 5);
+	plan_free(&fx.p);
+	manifest_free(&fx.m);
+	diags_free(&fx.d);
+	static const char with[] = "name: t\nplatform: {dtb: b.dtb, psci: hvc}\n"
+				   "nodes:\n  - {id: 0, memory: 64M}\n  - {id: 1, memory: 64M}\n";
+	assert_int_equal(manifest_parse(&fx.m, "t.yaml", with, strlen(with), &fx.d), 0);
+	assert_int_equal(plan_build(&fx.p, &fx.m, &fx.pf, &fx.d), 0);
+	assert_int_equal(fx.p.board.psci, PLAN_PSCI_HVC);
+	done(&fx);
+}
+
 /* A cpu the tree marks disabled is no node's by default, and an error
  * when a node names it. */
 static void disabled_cpus(void **state)
@@ -389,7 +412,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(size_only_first_fit), cmocka_unit_test(explicit_talk_layout),
-		cmocka_unit_test(disabled_cpus),
+		cmocka_unit_test(disabled_cpus),       cmocka_unit_test(psci_from_manifest),
 		cmocka_unit_test(devices_and_irqs),    cmocka_unit_test(spi_routing),
 		cmocka_unit_test(sgi_allocation),
 		cmocka_unit_test(sgis_exhausted),      cmocka_unit_test(determinism),
