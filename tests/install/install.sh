@@ -49,7 +49,8 @@ cat >"$tmp/proj/CMakeLists.txt" <<'CMAKE'
 cmake_minimum_required(VERSION 3.20)
 project(outside NONE)
 find_package(mkimg 0.2 REQUIRED)
-mkimg_add_image(NAME image MANIFEST ${MKIMG_DATA_DIR_FOUND}/examples/qemu-arm-virt/hello/partition.yaml ALL)
+mkimg_add_image(NAME image MANIFEST ${MKIMG_DATA_DIR_FOUND}/examples/qemu-arm-virt/hello/partition.yaml ALL
+                EXPECT "^node 0: ok EL1" "^node 1: ok EL1" TIMEOUT 60)
 CMAKE
 cat >"$tmp/inner.sh" <<'SH'
 set -eu
@@ -61,6 +62,9 @@ grep -qx "MKIMG_EXECUTABLE:FILEPATH=$PREFIX/bin/mkimg" proj-build/CMakeCache.txt
 	{ grep MKIMG_EXECUTABLE proj-build/CMakeCache.txt; echo "FAIL: not the installed mkimg"; exit 1; }
 cmake --build proj-build >>proj.log 2>&1 || { cat proj.log; echo "FAIL: building the image"; exit 1; }
 "$PY" tests/image/boot.py "$PREFIX/bin/mkimg" proj-build/image/elfloader.elf proj-build/image/layout.json
+# and as a CI pipeline boots it: the project's run target, `mkimg run --expect`
+cmake --build proj-build --target image-run >run.log 2>&1 || { cat run.log; echo "FAIL: the image-run target"; exit 1; }
+grep -q '^node 1: ok EL1' run.log || { cat run.log; echo "FAIL: image-run showed no node 1 line"; exit 1; }
 SH
 unset MKIMG_LOADER MKIMG_DATA_DIR MKIMG_EXECUTABLE
 export TMP="$tmp" SRC="$src" PREFIX="$prefix" PY="$py"
