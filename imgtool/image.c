@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* image.c - see image.h. */
 #include "image.h"
+#include "output.h"
 #include "sha256_host.h"
 
 #include <elf.h>
@@ -611,6 +612,67 @@ static int wait_qemu(pid_t pid, unsigned timeout)
 	}
 }
 
+/* XML text: the five special characters as entities; bytes XML 1.0 cannot
+ * hold (controls but tab and newline) as U+FFFD. */
+static void xml_text(FILE *f, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '<')
+			fputs("&lt;", f);
+		else if (c == '>')
+			fputs("&gt;", f);
+		else if (c == '&')
+			fputs("&amp;", f);
+		else if (c == '"')
+			fputs("&quot;", f);
+		else if (c == '\'')
+			fputs("&apos;", f);
+		else if (c == '\r')
+			continue; /* the serial console's line ends: \r\n */
+		else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			fputs("\xef\xbf\xbd", f);
+		else
+			fputc(c, f);
+	}
+}
+
+/* The run as a JUnit XML report: one test case per pattern, failed where
+ * it was not seen, the console as the suite's system-out. */
+static int write_junit(const char *path, const char *image, const struct run_opts *o, const bool *seen,
+		       const char *why, double secs, const struct sbuf *console, struct diags *d)
+{
+	struct output out = {0};
+	FILE *f = output_open(&out, path);
+	struct mk_loc loc = {.file = path};
+	if (!f) {
+		diag_error(d, &loc, NULL, "cannot create '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	size_t failures = 0;
+	for (size_t k = 0; k < o->n_expect; k++)
+		failures += !seen[k];
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"mkimg run\" tests=\"%zu\" "
+		   "failures=\"%zu\" errors=\"0\" time=\"%.3f\">\n", o->n_expect, failures, secs);
+	for (size_t k = 0; k < o->n_expect; k++) {
+		fputs("  <testcase classname=\"", f);
+		xml_text(f, image, strlen(image));
+		fputs("\" name=\"", f);
+		xml_text(f, o->expect[k], strlen(o->expect[k]));
+		fputs("\">", f);
+		if (!seen[k]) {
+			fputs("<failure message=\"", f);
+			xml_text(f, why, strlen(why));
+			fputs("\"/>", f);
+		}
+		fputs("</testcase>\n", f);
+	}
+	fputs("  <system-out>", f);
+	xml_text(f, console->s ? console->s : "", console->n);
+	fputs("</system-out>\n</testsuite>\n</testsuites>\n", f);
+	return output_commit(&out, d);
+}
+
 /* QEMU's console, read from `fd` line by line until every pattern has
  * matched, a loader error, QEMU's end or the timeout (see run_opts). */
 static int watch_console(FILE *f, int fd, pid_t pid, const struct run_opts *o, const struct mk_loc *loc,
@@ -625,7 +687,7 @@ static int watch_console(FILE *f, int fd, pid_t pid, const struct run_opts *o, c
 			diag_error(d, NULL, NULL, "--expect '%s' is not a regular expression", o->expect[n_re]);
 			goto out;
 		}
-	struct sbuf line = {0};
+	struct sbuf line = {0}, console = {0};
 	struct timespec t0, now;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	const char *why = NULL;
@@ -637,7 +699,8 @@ static int watch_console(FILE *f, int fd, pid_t pid, const struct run_opts *o, c
 			why = "stopped by a signal";
 			break;
 		}
-		if (o->timeout && now.tv_sec - t0.tv_sec >= (time_t)o->timeout) {
+		if (o->timeout && (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9 >=
+					  (double)o->timeout) {
 			why = "timed out";
 			break;
 		}
@@ -651,6 +714,8 @@ static int watch_console(FILE *f, int fd, pid_t pid, const struct run_opts *o, c
 		}
 		fwrite(buf, 1, (size_t)got, f);
 		fflush(f);
+		if (o->junit && console.n < (1u << 20)) /* the report keeps the first MiB */
+			sb_put(&console, buf, (size_t)got);
 		for (ssize_t i = 0; i < got && !why; i++) {
 			if (buf[i] != '\n') {
 				if (line.n < 4096)
@@ -675,6 +740,12 @@ static int watch_console(FILE *f, int fd, pid_t pid, const struct run_opts *o, c
 			break;
 	}
 	free(line.s);
+	if (o->junit) {
+		double secs = (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+		if (write_junit(o->junit, loc->file, o, seen, why ? why : "QEMU ended", secs, &console, d) < 0)
+			ret = 1;
+	}
+	free(console.s);
 	if (ret) {
 		struct sbuf miss = {0};
 		for (size_t k = 0; k < o->n_expect; k++)

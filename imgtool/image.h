@@ -68,6 +68,8 @@ struct run_opts {
 	 * with an error naming what was not seen. */
 	const char *const *expect;
 	size_t n_expect;
+	const char *junit; /* with patterns: also a JUnit XML report there (a test case per
+			    * pattern, the console as system-out), or NULL */
 };
 
 /* `mkimg run IMAGE`: start QEMU with the machine, cpu, cpu count, memory,

@@ -57,6 +57,7 @@ enum opt_id {
 	OPT_DRY_RUN,
 	OPT_EXPECT,
 	OPT_PROGRESS,
+	OPT_JUNIT,
 };
 
 static const struct cli_opt opts[] = {
@@ -76,6 +77,8 @@ static const struct cli_opt opts[] = {
 	{"expect", OPT_EXPECT, "PATTERN", 1u << CMD_RUN,
 	 "(again for more) exit 0 once console lines matched every PATTERN (an extended regular expression); "
 	 "1 on a loader error, QEMU's end or the timeout", true},
+	{"junit", OPT_JUNIT, "FILE", 1u << CMD_RUN,
+	 "with --expect: also write a JUnit XML report (a test case per PATTERN, the console) to FILE", false},
 	{"help", OPT_HELP, NULL, CLI_ALL, "show this help and exit", false},
 	{"version", OPT_VERSION, NULL, CLI_ALL, "show the version and exit", false},
 };
@@ -129,6 +132,7 @@ struct args {
 	unsigned timeout, jobs;
 	bool list, dry_run;
 	int progress;        /* --progress: 0 auto, 1 always, 2 never */
+	const char *junit;   /* --junit */
 	const char **expect; /* --expect, in order */
 	size_t n_expect;
 };
@@ -159,6 +163,9 @@ static int on_opt(void *ctx, const struct cli_opt *o, const char *value)
 		break;
 	case OPT_EXPECT:
 		*VEC_PUSH(a->expect, a->n_expect) = value;
+		break;
+	case OPT_JUNIT:
+		a->junit = value;
 		break;
 	case OPT_PROGRESS:
 		if (!strcmp(value, "auto"))
@@ -225,6 +232,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	int status = cli_parse(&cli, ac, av, on_opt, a, &first);
 	if (status >= 0 || a->list)
 		return status;
+	if (a->junit && !a->n_expect)
+		return bad_usage(a->cmd, "%s", "--junit goes with --expect: a report of the patterns seen");
 	if (first >= ac)
 		return bad_usage(a->cmd, "%s", "no manifest given");
 	if (first + 1 < ac)
@@ -380,7 +389,8 @@ static int check_outputs(const struct args *a, const struct plan *p, const char 
 
 static int run_image(const char *image, const struct args *a, struct diags *d)
 {
-	struct run_opts o = {.timeout = a->timeout, .dry_run = a->dry_run, .expect = a->expect, .n_expect = a->n_expect};
+	struct run_opts o = {.timeout = a->timeout, .dry_run = a->dry_run, .expect = a->expect, .n_expect = a->n_expect,
+			     .junit = a->junit};
 	int st = image_run(stdout, image, &o, d);
 	return st < 0 ? 1 : st;
 }

@@ -33,6 +33,20 @@ st=$?
 [ $st -eq 1 ] || no "a damaged image: exit $st, expected 1"
 grep -q "the loader refused the image" "$work/err" || no "a damaged image: $(cat "$work/err")"
 
+# the JUnit XML report CI systems read: a test case per pattern, the one
+# not seen failed, the console as system-out
+"$mkimg" run "$image" --timeout 3 --expect '^node 0: ok' --expect '^node 9: ok' --junit "$work/r.xml" \
+	>/dev/null 2>&1
+python3 - "$work/r.xml" <<'PY' || no "the JUnit report"
+import sys, xml.etree.ElementTree as ET
+s = ET.parse(sys.argv[1]).getroot().find("testsuite")
+cases = s.findall("testcase")
+assert s.get("tests") == "2" and s.get("failures") == "1", s.attrib
+assert [c.get("name") for c in cases] == ["^node 0: ok", "^node 9: ok"]
+assert cases[0].find("failure") is None and cases[1].find("failure").get("message") == "timed out"
+assert "node 0: ok" in s.find("system-out").text
+PY
+
 "$mkimg" run "$image" --expect '(' --timeout 5 >/dev/null 2>"$work/err"
 [ $? -eq 1 ] && grep -q "is not a regular expression" "$work/err" || no "a bad pattern: $(cat "$work/err")"
 [ $fail -eq 0 ] && echo "run --expect: pass"
