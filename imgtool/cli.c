@@ -23,29 +23,6 @@ void cli_help(FILE *f, const struct cli *c)
 	}
 }
 
-/* Levenshtein distance; `b` is one of our own short names. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t row[32], nb = strlen(b);
-	if (nb >= 32)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= nb; j++)
-		row[j] = j;
-	for (size_t i = 1; a[i - 1]; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= nb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[nb];
-}
 
 const char *cli_nearest(const char *word, const char *const *names, size_t n)
 {

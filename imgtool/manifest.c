@@ -283,31 +283,6 @@ static void get_path(struct ctx *c, yaml_node_t *n, const char *label, struct mf
 
 /* --- mappings and sequences ----------------------------------------------- */
 
-/* Levenshtein distance, ignoring case: "ID" is surely "id". `b` is one of
- * our own (short, lowercase) keys. */
-static unsigned edit_distance(const char *a, const char *b)
-{
-	unsigned row[32];
-	size_t nb = strlen(b);
-
-	for (size_t j = 0; j <= nb; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; a[i - 1]; i++) {
-		unsigned diag = row[0];
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= nb; j++) {
-			unsigned up = row[j];
-			unsigned best = diag + (tolower((unsigned char)a[i - 1]) != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[nb];
-}
 
 static void unknown_key(struct ctx *c, yaml_node_t *key, const char *what, const char *const keys[])
 {
@@ -316,7 +291,7 @@ static void unknown_key(struct ctx *c, yaml_node_t *key, const char *what, const
 	char buf[48], list[256] = "";
 
 	for (size_t i = 0; keys[i]; i++) {
-		unsigned dist = edit_distance(k, keys[i]);
+		unsigned dist = (unsigned)edit_distance(k, keys[i]);
 		if (dist < best_d) {
 			best_d = dist;
 			best = keys[i];

@@ -86,6 +86,11 @@ size_t ranges_normalize(struct mk_range *r, size_t n);
 size_t ranges_subtract(const struct mk_range *a, size_t na, const struct mk_range *b, size_t nb,
 		       struct mk_range **out);
 
+/* Levenshtein distance from `a` to `b`, ignoring the case of `a` ("ID" is
+ * surely "id"): `b` is one of our own short, lowercase names (one of 32
+ * bytes or more is SIZE_MAX away). For "did you mean" suggestions. */
+size_t edit_distance(const char *a, const char *b);
+
 /* Human size: "256 MiB", "4 KiB", "1.5 GiB", "123 B". */
 const char *fmt_size(char buf[32], uint64_t size);
 
