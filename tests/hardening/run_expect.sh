@@ -10,10 +10,14 @@ work=$(mktemp -d) && trap 'rm -rf "$work"' EXIT
 fail=0
 no() { echo "FAIL: $*"; fail=1; }
 
-"$mkimg" run "$image" --timeout 30 --expect '^node 0: ok' --expect '^node 1: ok' >"$work/out" 2>"$work/err"
-[ $? -eq 0 ] || no "both nodes: exit $? ($(cat "$work/err"))"
+# a copy of its own, so that the QEMU looked for below is this test's
+cp "$image" "$work/run-expect-$$.elf"
+"$mkimg" run "$work/run-expect-$$.elf" --timeout 30 --expect '^node 0: ok' --expect '^node 1: ok' \
+	>"$work/out" 2>"$work/err"
+st=$?
+[ $st -eq 0 ] || no "both nodes: exit $st ($(cat "$work/err"))"
 grep -q '^node 1: ok' "$work/out" || no "the console was not printed"
-pgrep -f "qemu-system-aarch64.*$(basename "$image")" >/dev/null && no "QEMU still runs"
+pgrep -f "qemu-system-aarch64.*run-expect-$$.elf" >/dev/null && no "QEMU still runs"
 
 start=$(date +%s)
 "$mkimg" run "$image" --timeout 3 --expect '^node 0: ok' --expect '^node 9: ok' >/dev/null 2>"$work/err"
