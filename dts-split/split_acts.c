@@ -19,8 +19,8 @@ bool ends_disabled(const struct split *s, int idx)
 	return false;
 }
 
-/* Whether board node `idx` or an ancestor is dropped. */
-static bool dropped(const struct split *s, int idx)
+/* Dropped from this node's tree: the node or an ancestor is. */
+bool ends_dropped(const struct split *s, int idx)
 {
 	for (; idx >= 0; idx = s->b->v[idx].parent)
 		if (s->act[idx] == ACT_DROP)
@@ -53,7 +53,7 @@ static void drop_cooling_maps(struct split *s)
 			int t = by_phandle(b, fdt32_ld(&v[k]));
 			if (t < 0)
 				break; /* the board's own defect: left as it is */
-			if (dropped(s, t)) {
+			if (ends_dropped(s, t)) {
 				s->act[i] = ACT_DROP;
 				break;
 			}

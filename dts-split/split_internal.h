@@ -144,10 +144,11 @@ struct split {
 };
 
 /* split_acts.c: what status each board node gets (enum act), and the
- * question that follows: disabled in this node's tree, the node or an
- * ancestor is. */
+ * questions that follow: disabled (dropped) in this node's tree, the node
+ * or an ancestor is. */
 void split_acts(struct split *s);
 bool ends_disabled(const struct split *s, int idx);
+bool ends_dropped(const struct split *s, int idx);
 
 /* split_memory.c: the node's reserved ranges, cut around the board's own
  * reserved-memory children, and every pool. */

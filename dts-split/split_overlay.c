@@ -68,7 +68,7 @@ static void overlay_deletions(const struct split *s, struct sbuf *f)
 	for (size_t i = 1; i < b->n; i++) {
 		const struct bnode *x = &b->v[i];
 		if (s->act[i] != ACT_DROP || x->kind == BK_MEMORY || x->kind == BK_CPU_MAP || x->kind == BK_CPU ||
-		    x->kind == BK_CHOSEN_MKIMG || s->act[x->parent] == ACT_DROP)
+		    x->kind == BK_CHOSEN_MKIMG || ends_dropped(s, x->parent))
 			continue;
 		sb_printf(f, "\n&{%s} {\n\t/delete-node/ %s;\n};\n", x->parent ? b->v[x->parent].path : "/", x->name);
 	}
@@ -133,10 +133,7 @@ static void overlay_body(const struct split *s, struct sbuf *f)
 	 * referred to them (cpu-map) are gone. */
 	any = false;
 	for (size_t i = 0; i < b->n; i++) {
-		bool gone = false;
-		for (int j = (int)i; j >= 0 && !gone; j = b->v[j].parent)
-			gone = s->act[j] == ACT_DROP;
-		if (!b->v[i].phandle || gone)
+		if (!b->v[i].phandle || ends_dropped(s, (int)i))
 			continue;
 		if (!any)
 			sb_puts(f, "\n/* phandles as in the board's blob */\n");
