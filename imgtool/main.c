@@ -348,6 +348,9 @@ static int check_outputs(const struct args *a, const struct plan *p, const char 
 {
 	enum cmd c = a->cmd;
 	bool main_job = c == CMD_MAIN || c == CMD_RUN;
+	/* pack's own names of what a node's files are: a file the manifest
+	 * names, else what the build writes (Kernel.N.elf, capdl.N.img) */
+	struct node_inputs *in = pack_default_inputs(p, dir);
 	char **paths = NULL;
 	size_t n = 0;
 	unsigned errors = d->errors;
@@ -355,32 +358,27 @@ static int check_outputs(const struct args *a, const struct plan *p, const char 
 	input_note(loader_path(a), IN_LOADER);
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct plan_node *nd = &p->nodes[i];
-		if (nd->kernel.kind == PLAN_ART_FILE)
-			input_note(nd->kernel.path, IN_KERNEL);
-		if (nd->root_task.kind == PLAN_ART_FILE)
-			input_note(nd->root_task.path, IN_ROOT_TASK);
+		const struct plan_artifact *arts[] = {&nd->kernel, &nd->root_task};
+		const char *files[] = {in[i].kernel, in[i].root_task};
+		for (size_t k = 0; k < 2; k++)
+			if (arts[k]->kind == PLAN_ART_FILE)
+				input_note(files[k], k ? IN_ROOT_TASK : IN_KERNEL);
+			else if (main_job && arts[k]->kind == PLAN_ART_BUILD)
+				*VEC_PUSH(paths, n) = xstrdup(files[k]);
+		if (main_job || c == CMD_SPLIT) {
+			*VEC_PUSH(paths, n) = xstrdup(in[i].dtb);
+			*VEC_PUSH(paths, n) = xasprintf("%s/node%u/kernel.dts", dir, nd->id);
+			*VEC_PUSH(paths, n) = xasprintf("%s/node%u/kernel-overlay.dts", dir, nd->id);
+		}
 	}
+	pack_inputs_free(in, p->n_nodes);
 	for (size_t i = 0; (main_job || c == CMD_PLAN) && i < N_FORMATS; i++)
 		*VEC_PUSH(paths, n) = xasprintf("%s/%s", dir, formats[i].file);
-	for (size_t i = 0; (main_job || c == CMD_SPLIT) && i < p->n_nodes; i++) {
-		static const char *const trees[] = {"kernel.dtb", "kernel.dts", "kernel-overlay.dts"};
-		const struct plan_node *nd = &p->nodes[i];
-		for (size_t k = 0; k < 3; k++)
-			*VEC_PUSH(paths, n) = xasprintf("%s/node%u/%s", dir, nd->id, trees[k]);
-		if (main_job && nd->kernel.kind == PLAN_ART_BUILD)
-			*VEC_PUSH(paths, n) = xasprintf("%s/node%u/Kernel.%u.elf", dir, nd->id, nd->id);
-		if (main_job && nd->root_task.kind == PLAN_ART_BUILD)
-			*VEC_PUSH(paths, n) = xasprintf("%s/node%u/capdl.%u.img", dir, nd->id, nd->id);
-	}
 	static const char *const image[] = {PACK_ELF, PACK_BIN, PACK_CPIO};
 	for (size_t k = 0; (main_job || c == CMD_PACK) && k < 3; k++)
 		*VEC_PUSH(paths, n) = xasprintf("%s/%s", dir, image[k]);
 	for (size_t i = 0; i < n; i++) {
-		const char *what, *in = input_same_file(paths[i], &what);
-		struct mk_loc loc = {.file = paths[i]};
-		if (in)
-			diag_error(d, &loc, "output-is-input", "'%s' would be written over the %s '%s' (the same file); "
-				   "choose another output folder (-o)", paths[i], what, in);
+		output_check_input(paths[i], d);
 		free(paths[i]);
 	}
 	free(paths);

@@ -232,12 +232,7 @@ FILE *output_open(struct output *o, const char *path)
 		errno = EPERM;
 		return NULL;
 	}
-	const char *what, *in = input_same_file(path, &what);
-	if (in) {
-		struct mk_loc loc = {.file = path};
-		if (root.d)
-			diag_error(root.d, &loc, "output-is-input", "'%s' would be written over the %s '%s' (the same "
-				   "file); choose another output folder (-o)", path, what, in);
+	if (output_check_input(path, root.d) < 0) {
 		errno = EEXIST;
 		return NULL;
 	}
@@ -323,6 +318,18 @@ static long lock_holder(dev_t dev, ino_t ino)
 	if (f)
 		fclose(f);
 	return who;
+}
+
+int output_check_input(const char *path, struct diags *d)
+{
+	const char *what, *in = input_same_file(path, &what);
+	if (!in)
+		return 0;
+	struct mk_loc loc = {.file = path};
+	if (d)
+		diag_error(d, &loc, "output-is-input", "'%s' would be written over the %s '%s' (the same file); "
+			   "choose another output folder (-o)", path, what, in);
+	return -1;
 }
 
 int output_lock(const char *dir, FILE *note, struct diags *d)

@@ -56,6 +56,11 @@ void temp_remove(char *path);
  * it is refused (EPERM). */
 void output_root(const char *dir, FILE *note, struct diags *d);
 
+/* Whether writing `path` would replace one of the run's inputs (the same
+ * file by device and inode, see input_same_file()): -1 after reporting it
+ * to `d` [output-is-input], else 0. output_open() asks it of every file. */
+int output_check_input(const char *path, struct diags *d);
+
 /* Lock the output folder `dir` (created if need be) for the rest of the
  * run, so that two runs never mix their results in one folder. When another
  * run holds it, say so once on `note` (if not NULL) (with its pid where /proc/locks tells)
