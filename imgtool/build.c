@@ -380,9 +380,7 @@ static char cmake_unsafe(const char *path)
 static void cmake_unsafe_error(struct diags *d, const struct mk_loc *loc, unsigned id, const char *what,
 			       const char *path, char bad, const char *fix)
 {
-	char shown[8];
-	snprintf(shown, sizeof(shown), (unsigned char)bad < 0x20 || bad == 0x7f ? "\\x%02x" : "%c",
-		 (unsigned char)bad);
+	char shown[2] = {bad, 0}; /* a control character is escaped as every message is */
 	diag_error(d, loc, NULL, "node %u: cannot build in %s '%s': it holds '%s', and CMake cannot use a path "
 		   "with any of %s or a control character; %s", id, what, path, shown, cmake_bad, fix);
 }
@@ -422,8 +420,7 @@ static bool file_ok(struct diags *d, const struct plan_node *n, enum what what, 
 	}
 	if (!S_ISREG(st.st_mode)) {
 		diag_error(d, &a->path_loc, NULL, "node %u: %s '%s' is %s, not a regular file", n->id,
-			   what_prose[what], a->path, S_ISDIR(st.st_mode) ? "a folder" :
-			   S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "a special file");
+			   what_prose[what], a->path, file_kind(st.st_mode));
 		return false;
 	}
 	return true;

@@ -401,6 +401,12 @@ const char *input_same_file(const char *path, const char **what)
 	return NULL;
 }
 
+const char *file_kind(mode_t mode)
+{
+	return S_ISDIR(mode) ? "a folder" : S_ISCHR(mode) || S_ISBLK(mode) ? "a device" : S_ISFIFO(mode) ? "a pipe"
+														  : "a special file";
+}
+
 /* Read up to `want` more bytes into b[*n...]; -1 on a read error. */
 static int read_more(int fd, uint8_t *b, size_t *n, size_t want)
 {
@@ -438,8 +444,7 @@ int input_read(const char *path, enum input_kind kind, const struct mk_loc *loc,
 	}
 	if (!in && !S_ISREG(st.st_mode)) {
 		diag_error(d, loc, "input-limits", "the %s '%s' is %s, not a regular file", k->what, path,
-			   S_ISDIR(st.st_mode) ? "a folder" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-			   : S_ISFIFO(st.st_mode) ? "a pipe" : "a special file");
+			   file_kind(st.st_mode));
 		goto fail;
 	}
 	if (!in && (uint64_t)st.st_size > k->limit) {

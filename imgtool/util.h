@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,10 @@ struct mk_loc;
  * past its end), or -1 after reporting to `d`. */
 int input_read(const char *path, enum input_kind kind, const struct mk_loc *loc, uint8_t **buf, size_t *size,
 	       struct diags *d);
+/* What a file that is not a regular file is, for messages: "a folder",
+ * "a device", "a pipe" or "a special file". */
+const char *file_kind(mode_t mode);
+
 /* Remember `path` as an input of this run without reading it (one read
  * later, such as the loader). */
 void input_note(const char *path, enum input_kind kind);
