@@ -366,8 +366,10 @@ static void inspect_print(FILE *f, const struct image *im)
 		h->image_base, h->region_end, h->copy_tables, h->copy_tables_end);
 	for (uint32_t i = 0; i < h->pools_count; i++) {
 		const struct bp_pool *p = &im->pl.pools[i];
-		fprintf(f, "pool '%.32s' [0x%" PRIx64 ", 0x%" PRIx64 ") %s: zeroed before any kernel runs\n", p->name,
-			p->base, p->base + p->size, fmt_size(s, p->size));
+		fputs("pool '", f);
+		put_name(f, p->name, sizeof(p->name), 0);
+		fprintf(f, "' [0x%" PRIx64 ", 0x%" PRIx64 ") %s: zeroed before any kernel runs\n", p->base,
+			p->base + p->size, fmt_size(s, p->size));
 	}
 	fprintf(f, "payload:\n  %-14s %10u  at 0x%" PRIx64 "\n", BP_MEMBER, h->size,
 		(uint64_t)((const uint8_t *)h - im->bytes));
