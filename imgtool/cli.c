@@ -43,7 +43,6 @@ const char *cli_nearest(const char *word, const char *const *names, size_t n)
 int cli_bad_usage(const struct cli *c, const char *fmt, const char *arg)
 {
 	struct sbuf b = {0};
-	sb_put(&b, "", 0);
 	sb_escaped(&b, arg);
 	fprintf(stderr, "%s: ", c->prog);
 	fprintf(stderr, fmt, b.s);

@@ -332,7 +332,6 @@ static void put_name(FILE *f, const char *field, size_t size, int width)
 {
 	struct sbuf b = {0};
 	char *s = xasprintf("%.*s", (int)size, field);
-	sb_put(&b, "", 0);
 	sb_escaped(&b, s);
 	fprintf(f, "%-*s", width, b.s);
 	free(s);

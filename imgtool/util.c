@@ -218,6 +218,7 @@ size_t utf8_printable(const unsigned char *s)
 void sb_escaped(struct sbuf *b, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	sb_put(b, "", 0); /* a string even when `s` is empty */
 	while (*u) {
 		size_t n = utf8_printable(u);
 		if (n) {
@@ -232,7 +233,6 @@ void sb_escaped(struct sbuf *b, const char *s)
 void fput_escaped(FILE *f, const char *s)
 {
 	struct sbuf b = {0};
-	sb_put(&b, "", 0);
 	sb_escaped(&b, s);
 	fputs(b.s, f);
 	free(b.s);
@@ -245,8 +245,7 @@ void diag_print(FILE *f, const struct diags *d)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *x = &d->v[i];
 		const struct mk_loc *l = &x->loc;
-		b.n = 0;
-		sb_put(&b, "", 0);
+		b.n = 0; /* every line below appends, which ends the string anew */
 		if (l->file) {
 			sb_escaped(&b, l->file);
 			if (l->line)

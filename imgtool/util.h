@@ -102,7 +102,8 @@ void json_str(FILE *f, const char *s);
 /* Untrusted text (manifest values, device-tree names, an image's strings)
  * made safe for a terminal or a log: valid UTF-8 of printable characters
  * stays as it is; control characters (C0, DEL, C1), bidirectional
- * overrides and bytes that are not valid UTF-8 become \xNN for each byte. */
+ * overrides and bytes that are not valid UTF-8 become \xNN for each byte.
+ * `b.s` is a string afterwards, even for an empty `s`. */
 void sb_escaped(struct sbuf *b, const char *s);
 void fput_escaped(FILE *f, const char *s);
 /* The length of the valid, printable UTF-8 character at `s` (0 if there is

@@ -40,7 +40,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0'; /* the escaper takes C strings: the input up to its first NUL */
 	struct sbuf b = {0};
-	sb_put(&b, "", 0);
 	sb_escaped(&b, s);
 
 	/* every character of the output is printable, and the output is the
