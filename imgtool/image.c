@@ -613,31 +613,6 @@ static int wait_qemu(pid_t pid, unsigned timeout)
 	}
 }
 
-/* XML text: the five special characters as entities; bytes XML 1.0 cannot
- * hold (controls but tab and newline) as U+FFFD. */
-static void xml_text(FILE *f, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '<')
-			fputs("&lt;", f);
-		else if (c == '>')
-			fputs("&gt;", f);
-		else if (c == '&')
-			fputs("&amp;", f);
-		else if (c == '"')
-			fputs("&quot;", f);
-		else if (c == '\'')
-			fputs("&apos;", f);
-		else if (c == '\r')
-			continue; /* the serial console's line ends: \r\n */
-		else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-			fputs("\xef\xbf\xbd", f);
-		else
-			fputc(c, f);
-	}
-}
-
 /* The run as a JUnit XML report: one test case per pattern, failed where
  * it was not seen, the console as the suite's system-out. */
 static int write_junit(const char *path, const char *image, const struct run_opts *o, const bool *seen,

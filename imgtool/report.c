@@ -372,22 +372,6 @@ static struct span classify(const struct plan *p, struct mk_range r)
 	return s;
 }
 
-static void svg_escape(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '<')
-			fputs("&lt;", f);
-		else if (*s == '>')
-			fputs("&gt;", f);
-		else if (*s == '&')
-			fputs("&amp;", f);
-		else if (*s == '"')
-			fputs("&quot;", f);
-		else
-			fputc(*s, f);
-	}
-}
-
 static unsigned span_height(const struct span *s)
 {
 	if (s->kind == SPAN_GAP)
@@ -455,9 +439,9 @@ void report_svg(FILE *f, const struct plan *p)
 	      "<rect width=\"6\" height=\"6\" fill=\"#eeeeee\"/><circle cx=\"3\" cy=\"3\" r=\"1\" fill=\"#999\"/></pattern></defs>\n",
 	      f);
 	fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">", f);
-	svg_escape(f, p->name);
+	xml_text(f, p->name, strlen(p->name));
 	fputs("</text>\n<text x=\"20\" y=\"44\" fill=\"#555\">physical address space of ", f);
-	svg_escape(f, board_file(p));
+	xml_text(f, board_file(p), strlen(board_file(p)));
 	fputs("</text>\n<text x=\"20\" y=\"58\" fill=\"#555\" font-size=\"11\">band heights grow with the "
 	      "logarithm of the size; gaps between RAM banks are cut short</text>\n", f);
 
@@ -501,7 +485,7 @@ void report_svg(FILE *f, const struct plan *p)
 				y, bar, hh, fill);
 			fprintf(f, "<text x=\"%u\" y=\"%u\"%s>", x0 + 8, y + hh / 2 + 4,
 				x->kind == SPAN_NODE ? " fill=\"white\" font-weight=\"bold\"" : "");
-			svg_escape(f, label);
+			xml_text(f, label, strlen(label));
 			fprintf(f, " &#8212; %s</text>\n", fmt_size(s, x->r.size));
 		}
 		/* a pool carries a swatch of each member node's colour */

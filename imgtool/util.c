@@ -297,6 +297,20 @@ void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+void xml_text(FILE *f, const char *s, size_t n)
+{
+	static const char *const entity[] = {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;"};
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < sizeof(entity) / sizeof(entity[0]) && entity[c])
+			fputs(entity[c], f);
+		else if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+			fputs("\xef\xbf\xbd", f);
+		else
+			fputc(c, f);
+	}
+}
+
 /* sbuf: see util.h. */
 
 static void sb_room(struct sbuf *b, size_t n)

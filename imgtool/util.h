@@ -98,6 +98,11 @@ const char *fmt_size(char buf[32], uint64_t size);
 /* `s` as a JSON string ("null" for NULL): quotes, backslashes and control
  * characters escaped, other bytes as they are. */
 void json_str(FILE *f, const char *s);
+/* `n` bytes of `s` as XML character data or a double-quoted attribute's
+ * value: <, >, & and " as entities; a control character XML 1.0 cannot hold
+ * (all but tab, newline and carriage return) as U+FFFD. For the SVG layout
+ * and the JUnit report. */
+void xml_text(FILE *f, const char *s, size_t n);
 
 /* Untrusted text (manifest values, device-tree names, an image's strings)
  * made safe for a terminal or a log: valid UTF-8 of printable characters
