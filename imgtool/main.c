@@ -131,7 +131,7 @@ struct args {
 	const char *loader;
 	unsigned timeout, jobs;
 	bool list, dry_run;
-	int progress;        /* --progress: 0 auto, 1 always, 2 never */
+	enum { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER } progress; /* --progress */
 	const char *junit;   /* --junit */
 	const char **expect; /* --expect, in order */
 	size_t n_expect;
@@ -169,11 +169,11 @@ static int on_opt(void *ctx, const struct cli_opt *o, const char *value)
 		break;
 	case OPT_PROGRESS:
 		if (!strcmp(value, "auto"))
-			a->progress = 0;
+			a->progress = PROGRESS_AUTO;
 		else if (!strcmp(value, "always"))
-			a->progress = 1;
+			a->progress = PROGRESS_ALWAYS;
 		else if (!strcmp(value, "never"))
-			a->progress = 2;
+			a->progress = PROGRESS_NEVER;
 		else
 			return bad_usage(a->cmd, "bad --progress '%s' (auto, always or never)", value);
 		break;
@@ -311,8 +311,8 @@ static int build_and_pack(const struct plan *p, const char *dir, const struct ar
 {
 	struct node_artifacts *art = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*art));
 	/* a terminal gets every line; a log (a CI job) one line per node as it finishes */
-	struct build_options bo = {.jobs = a->jobs, .progress = a->progress == 2 ? NULL : stderr,
-				   .progress_ends_only = a->progress == 0 && !isatty(2)};
+	struct build_options bo = {.jobs = a->jobs, .progress = a->progress == PROGRESS_NEVER ? NULL : stderr,
+				   .progress_ends_only = a->progress == PROGRESS_AUTO && !isatty(2)};
 	int ret = build_nodes(p, dir, &bo, art, d);
 	if (ret == 0)
 		ret = pack_dir(p, dir, art, a, d);
