@@ -6,7 +6,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <yaml.h>
 
 /* Limits against hostile input. libyaml shares an anchored node between all
@@ -515,6 +517,22 @@ static void walk_pool(struct ctx *c, yaml_node_t *n)
 		get_bool(c, s[S_KEEP].val, "'keep'", &p->keep);
 }
 
+/* An option's value as the build gets it: a path written "./X" or "../X"
+ * is the manifest's, like 'source', and absolute, since the build runs in
+ * a folder of its own. */
+static char *option_value(struct ctx *c, const char *v)
+{
+	const char *dir = c->m->dir;
+	char cwd[PATH_MAX];
+	if (strncmp(v, "./", 2) && strncmp(v, "../", 3))
+		return xstrdup(v);
+	if (dir[0] == '/')
+		return xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", v);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return xstrdup(v);
+	return strcmp(dir, ".") ? xasprintf("%s/%s/%s", cwd, dir, v) : xasprintf("%s/%s", cwd, v);
+}
+
 static void walk_options(struct ctx *c, yaml_node_t *n, struct mf_artifact *a)
 {
 	char buf[48];
@@ -546,9 +564,16 @@ static void walk_options(struct ctx *c, yaml_node_t *n, struct mf_artifact *a)
 			    show(buf, text(key)));
 			continue;
 		}
+		const char *k = text(key);
+		if (!(isalpha((unsigned char)k[0]) || k[0] == '_') ||
+		    strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != strlen(k)) {
+			err(c, key, "option-name", "option '%s' is not a CMake variable name: use letters, digits "
+			    "and '_', not starting with a digit", show(buf, k));
+			continue;
+		}
 		*VEC_PUSH(a->options, a->n_options) = (struct mf_option){
-			.key = xstrdup(text(key)),
-			.value = xstrdup(is_null(val) ? "" : text(val)),
+			.key = xstrdup(k),
+			.value = option_value(c, is_null(val) ? "" : text(val)),
 			.loc = loc_of(c, key),
 		};
 	}

@@ -102,6 +102,10 @@ const struct plan_check plan_checks[] = {
 	{"loader-room", "the loader's region too small for the image and its page tables"},
 	{"console-none", "warning: no PL011 console for the loader's log"},
 	{"image", "an image that is not what 'mkimg pack' writes, or whose checksums fail"},
+	/* node builds (build.c) */
+	{"sel4-source", "a 'build: sel4' source folder that is not a seL4 checkout"},
+	{"sel4-option", "warning: an option seL4 did not take (unknown, or forced by another option)"},
+	{"option-name", "a build option whose name is not a CMake variable name"},
 	{NULL, NULL},
 };
 
@@ -993,7 +997,8 @@ static void copy_artifact(const struct planner *pl, struct plan_artifact *a, con
 	a->options = xcalloc(x->n_options ? x->n_options : 1, sizeof(*a->options));
 	a->n_options = x->n_options;
 	for (size_t i = 0; i < x->n_options; i++)
-		a->options[i] = (struct plan_option){xstrdup(x->options[i].key), xstrdup(x->options[i].value)};
+		a->options[i] = (struct plan_option){xstrdup(x->options[i].key), xstrdup(x->options[i].value),
+						     own_loc(pl, x->options[i].loc)};
 }
 
 static void artifact_free(struct plan_artifact *a)

@@ -103,6 +103,7 @@ enum plan_artifact_kind { PLAN_ART_NONE, PLAN_ART_FILE, PLAN_ART_BUILD };
 
 struct plan_option {
 	char *key, *value;
+	struct mk_loc loc; /* the key in the manifest */
 };
 
 struct plan_artifact {

@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Stand-in (NOT seL4): two of seL4's options, declared as seL4 declares them.
+config_option(KernelVerificationBuild VERIFICATION_BUILD
+  "A build for verification (no printing)." DEFAULT ON)
+config_option(
+  KernelPrinting PRINTING
+  "Print to the serial console (during bootup and execution)."
+  DEFAULT ON DEPENDS "NOT KernelVerificationBuild" DEFAULT_DISABLED OFF)
