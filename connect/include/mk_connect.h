@@ -71,6 +71,9 @@ const struct mk_channel *mk_channel_info(int ch); /* NULL if no such */
 const struct mk_pool *mk_pool(const char *name);
 /* The same with a number appended: ("inbox", 3) -> "inbox3". */
 const struct mk_pool *mk_pool_n(const char *name, uint32_t n);
+/* Every pool of the node, in its tree's order: numbers 0..mk_pools()-1. */
+unsigned mk_pools(void);
+const struct mk_pool *mk_pool_info(int i); /* NULL if no such */
 
 /* Signal send channel `ch`'s peer: 0 or MK_E_*. */
 int mk_signal(int ch);

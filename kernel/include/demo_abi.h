@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* demo_abi.h - what the demo kernel offers its root task: the boot
  * information page and four system calls. Shared by the kernel and the root
- * tasks (examples/qemu-arm-virt/apps/); kernel/README.md explains it.
+ * tasks' connector library (connect/src/demo.c); kernel/README.md explains
+ * it.
  *
  * Entry: the root task starts in EL0 at its ELF entry, mapped as seL4 maps
  * it (the user image [x0, x1) at physical - pv_offset), interrupts

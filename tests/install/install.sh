@@ -7,7 +7,8 @@
 # CMake project finds the prefix with find_package(mkimg), builds the
 # installed hello example (both nodes' demo kernels and root tasks, from
 # the installed kernel/ and examples/) and the installed mkimg boots it in
-# QEMU: both nodes print `node N: ok` (tests/image/boot.py). Also: no
+# QEMU: both nodes print `node N: ok` (tests/image/boot.py); the installed
+# client root task builds on the installed connector library. Also: no
 # installed file names the source or build tree.
 set -eu
 build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) py=$3
@@ -20,7 +21,8 @@ mv "$tmp/staged" "$tmp/moved prefix"
 prefix="$tmp/moved prefix"
 for f in bin/mkimg bin/dts-split lib/mkimg/loader.elf share/mkimg/cmake/mkimg-config.cmake \
 	share/mkimg/cmake/aarch64-toolchain.cmake share/mkimg/linker/user.ld share/mkimg/kernel/CMakeLists.txt \
-	share/mkimg/examples/qemu-arm-virt/hello/partition.yaml share/man/man1/mkimg.1 share/man/man1/dts-split.1 \
+	share/mkimg/examples/qemu-arm-virt/hello/partition.yaml share/mkimg/connect/connect.cmake \
+	share/mkimg/connect/include/mk_connect.h share/man/man1/mkimg.1 share/man/man1/dts-split.1 \
 	share/man/man5/mkimg-manifest.5 share/bash-completion/completions/mkimg share/zsh/vendor-completions/_mkimg; do
 	[ -f "$prefix/$f" ] || fail "not installed: $f"
 done
@@ -70,6 +72,12 @@ cmake --build proj-build >>proj.log 2>&1 || { cat proj.log; echo "FAIL: building
 # and as a CI pipeline boots it: the project's run target, `mkimg run --expect`
 cmake --build proj-build --target image-run >run.log 2>&1 || { cat run.log; echo "FAIL: the image-run target"; exit 1; }
 grep -q '^node 1: ok EL1' run.log || { cat run.log; echo "FAIL: image-run showed no node 1 line"; exit 1; }
+# A root task on the installed connector library (share/mkimg/connect),
+# found by the installed example's relative include.
+cmake -S "$PREFIX/share/mkimg/examples/qemu-arm-virt/apps/client" -B client-build -G Ninja \
+	-DCMAKE_TOOLCHAIN_FILE="$PREFIX/share/mkimg/cmake/aarch64-toolchain.cmake" >client.log 2>&1 &&
+	cmake --build client-build >>client.log 2>&1 && [ -f client-build/rootserver.elf ] ||
+	{ cat client.log; echo "FAIL: the installed client root task on the installed connector library"; exit 1; }
 SH
 unset MKIMG_LOADER MKIMG_DATA_DIR MKIMG_EXECUTABLE
 export TMP="$tmp" SRC="$src" PREFIX="$prefix" PY="$py"

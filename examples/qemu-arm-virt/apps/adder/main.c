@@ -3,55 +3,55 @@
  * ever. A request is a signal on a receive channel; the answer goes back
  * on the send channel to the same peer. */
 #include "adder.h"
-#include "rt.h"
+#include "mk_connect.h"
 
-static uint64_t receive_mask(const struct demo_bootinfo *bi)
+static uint64_t receive_mask(void)
 {
 	uint64_t m = 0;
-	for (uint32_t i = 0; i < bi->n_channels && i < DEMO_MAX_CHANNELS; i++)
-		if (bi->channels[i].direction == DEMO_RECEIVE)
+	for (unsigned i = 0; i < mk_channels() && i < 64; i++)
+		if (mk_channel_info((int)i)->direction == MK_RECEIVE)
 			m |= 1ull << i;
 	return m;
 }
 
-static void serve(const struct demo_bootinfo *bi, volatile struct adder_buf *b, uint32_t peer)
+static void serve(volatile struct adder_buf *b, uint32_t peer)
 {
-	int reply = rt_channel(bi, DEMO_SEND, peer);
+	int reply = mk_channel(MK_SEND, peer);
 	uint32_t n = b->count < ADDER_MAX_VALUES ? b->count : ADDER_MAX_VALUES;
 	uint64_t sum = 0;
 	for (uint32_t i = 0; i < n; i++)
 		sum += b->values[i];
 	b->sum = sum;
 	if (reply < 0) {
-		rt_puts("adder: no channel back to the client");
+		mk_puts("adder: no channel back to the client");
 		return;
 	}
 	/* Our line first, the answer after it: the client prints as soon as
 	 * it has the answer, and the two kernels share one UART. */
-	struct rt_line l = {0};
-	rt_str(&l, "adder: added ");
-	rt_dec(&l, n);
-	rt_str(&l, " values for node ");
-	rt_dec(&l, b->client);
-	rt_print(&l);
-	if (rt_signal((unsigned)reply) < 0)
-		rt_puts("adder: cannot answer the client");
+	struct mk_line l = {0};
+	mk_str(&l, "adder: added ");
+	mk_dec(&l, n);
+	mk_str(&l, " values for node ");
+	mk_dec(&l, b->client);
+	mk_print(&l);
+	if (mk_signal(reply) < 0)
+		mk_puts("adder: cannot answer the client");
 }
 
-int main(const struct demo_bootinfo *bi)
+int main(void)
 {
-	const struct demo_pool *pool = rt_pool(bi, ADDER_POOL);
-	uint64_t mask = receive_mask(bi);
+	const struct mk_pool *pool = mk_pool(ADDER_POOL);
+	uint64_t mask = receive_mask();
 	if (!pool || pool->size < sizeof(struct adder_buf) || !mask) {
-		rt_puts("adder: no pool '" ADDER_POOL "' or no receive channel");
+		mk_puts("adder: no pool '" ADDER_POOL "' or no receive channel");
 		return 1;
 	}
 	for (;;) {
-		int64_t got = rt_wait(mask);
+		int64_t got = mk_wait(mask);
 		if (got <= 0)
 			return 1;
-		for (uint32_t i = 0; i < DEMO_MAX_CHANNELS; i++)
-			if (got & (1ll << i))
-				serve(bi, (volatile struct adder_buf *)pool->vaddr, bi->channels[i].peer);
+		for (unsigned i = 0; i < 64; i++)
+			if ((uint64_t)got >> i & 1)
+				serve((volatile struct adder_buf *)pool->base, mk_channel_info((int)i)->peer);
 	}
 }

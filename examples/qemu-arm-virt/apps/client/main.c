@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* main.c - the Client. Everything it knows about the system comes from its
- * boot info: the pool named "buf", its one send channel (to the Adder), the
- * receive channel from that same peer, and so the peer's node id. */
+/* main.c - the Client. Everything it knows about the system it finds at run
+ * time (mk_connect.h): the pool named "buf", its one send channel (to the
+ * Adder), the receive channel from that same peer, and so the peer's node
+ * id. */
 #include "adder.h"
-#include "rt.h"
+#include "mk_connect.h"
 
 #define COUNT 10
 
@@ -15,42 +16,42 @@ static int lowest_bit(uint64_t v)
 	return i;
 }
 
-int main(const struct demo_bootinfo *bi)
+int main(void)
 {
-	const struct demo_pool *pool = rt_pool(bi, ADDER_POOL);
-	int to = rt_channel(bi, DEMO_SEND, RT_ANY_PEER);
-	int from = to < 0 ? -1 : rt_channel(bi, DEMO_RECEIVE, bi->channels[to].peer);
+	const struct mk_pool *pool = mk_pool(ADDER_POOL);
+	int to = mk_channel(MK_SEND, MK_ANY_PEER);
+	int from = to < 0 ? -1 : mk_channel(MK_RECEIVE, mk_channel_info(to)->peer);
 	if (!pool || pool->size < sizeof(struct adder_buf) || to < 0 || from < 0) {
-		rt_puts("client: no pool '" ADDER_POOL "' or no channels to and from a peer");
+		mk_puts("client: no pool '" ADDER_POOL "' or no channels to and from a peer");
 		return 1;
 	}
-	volatile struct adder_buf *b = (volatile struct adder_buf *)pool->vaddr;
+	volatile struct adder_buf *b = (volatile struct adder_buf *)pool->base;
 	b->sum = 0;
 	for (uint32_t i = 0; i < COUNT; i++)
 		b->values[i] = i + 1;
-	b->client = bi->node_id;
+	b->client = mk_node_id();
 	b->count = COUNT;
-	int64_t err = rt_signal((unsigned)to);
+	int err = mk_signal(to);
 	if (err < 0) {
-		struct rt_line l = {0};
-		rt_str(&l, "client: cannot signal the adder (node ");
-		rt_dec(&l, bi->channels[to].peer);
-		rt_str(&l, err == DEMO_E_PEER ? "): it does not listen on that channel" : "): bad channel");
-		rt_print(&l);
+		struct mk_line l = {0};
+		mk_str(&l, "client: cannot signal the adder (node ");
+		mk_dec(&l, mk_channel_info(to)->peer);
+		mk_str(&l, err == MK_E_PEER ? "): it does not listen on that channel" : "): bad channel");
+		mk_print(&l);
 		return 1;
 	}
-	int64_t got = rt_wait(1ull << from);
+	int64_t got = mk_wait(1ull << from);
 	if (got <= 0) {
-		rt_puts("client: wait failed");
+		mk_puts("client: wait failed");
 		return 1;
 	}
-	struct rt_line l = {0};
-	rt_str(&l, "client: sum(1..");
-	rt_dec(&l, COUNT);
-	rt_str(&l, ") = ");
-	rt_dec(&l, b->sum);
-	rt_str(&l, " from node ");
-	rt_dec(&l, bi->channels[lowest_bit((uint64_t)got)].peer);
-	rt_print(&l);
+	struct mk_line l = {0};
+	mk_str(&l, "client: sum(1..");
+	mk_dec(&l, COUNT);
+	mk_str(&l, ") = ");
+	mk_dec(&l, b->sum);
+	mk_str(&l, " from node ");
+	mk_dec(&l, mk_channel_info(lowest_bit((uint64_t)got))->peer);
+	mk_print(&l);
 	return 0;
 }

@@ -5,7 +5,7 @@
  * writes. The token counts hops: every node adds one as it passes it on,
  * so after the first lap the leader holds the number of nodes, and after
  * lap k, k times that. */
-#include "rt.h"
+#include "mk_connect.h"
 
 struct inbox {
 	uint32_t token;
@@ -16,30 +16,30 @@ struct ring {
 	volatile struct inbox *in, *out; /* my inbox, my successor's */
 };
 
-static bool find_ring(const struct demo_bootinfo *bi, struct ring *r)
+static bool find_ring(struct ring *r)
 {
-	r->next = rt_channel(bi, DEMO_SEND, RT_ANY_PEER);
-	r->prev = rt_channel(bi, DEMO_RECEIVE, RT_ANY_PEER);
+	r->next = mk_channel(MK_SEND, MK_ANY_PEER);
+	r->prev = mk_channel(MK_RECEIVE, MK_ANY_PEER);
 	if (r->next < 0 || r->prev < 0)
 		return false;
-	const struct demo_pool *in = rt_pool_n(bi, "inbox", bi->node_id);
-	const struct demo_pool *out = rt_pool_n(bi, "inbox", bi->channels[r->next].peer);
+	const struct mk_pool *in = mk_pool_n("inbox", mk_node_id());
+	const struct mk_pool *out = mk_pool_n("inbox", mk_channel_info(r->next)->peer);
 	if (!in || !out || in->size < sizeof(struct inbox) || out->size < sizeof(struct inbox))
 		return false;
-	r->in = (volatile struct inbox *)in->vaddr;
-	r->out = (volatile struct inbox *)out->vaddr;
+	r->in = (volatile struct inbox *)in->base;
+	r->out = (volatile struct inbox *)out->base;
 	return true;
 }
 
 static void pass(const struct ring *r, uint32_t token)
 {
 	r->out->token = token;
-	rt_signal((unsigned)r->next);
+	mk_signal(r->next);
 }
 
 static uint32_t receive(const struct ring *r)
 {
-	rt_wait(1ull << r->prev);
+	mk_wait(1ull << r->prev);
 	return r->in->token;
 }
 
@@ -52,29 +52,29 @@ static int lead(const struct ring *r)
 		if (lap == 1)
 			nodes = token;
 		if (!nodes || token != lap * nodes) {
-			rt_puts("ring: the token came back wrong");
+			mk_puts("ring: the token came back wrong");
 			return 1;
 		}
 	}
-	struct rt_line l = {0};
-	rt_str(&l, "ring: ");
-	rt_dec(&l, nodes);
-	rt_str(&l, " nodes, ");
-	rt_dec(&l, RING_LAPS);
-	rt_str(&l, " laps, token ");
-	rt_dec(&l, token);
-	rt_print(&l);
+	struct mk_line l = {0};
+	mk_str(&l, "ring: ");
+	mk_dec(&l, nodes);
+	mk_str(&l, " nodes, ");
+	mk_dec(&l, RING_LAPS);
+	mk_str(&l, " laps, token ");
+	mk_dec(&l, token);
+	mk_print(&l);
 	return 0;
 }
 
-int main(const struct demo_bootinfo *bi)
+int main(void)
 {
 	struct ring r;
-	if (!find_ring(bi, &r)) {
-		rt_puts("ring: no channels to both neighbours, or no inbox pools");
+	if (!find_ring(&r)) {
+		mk_puts("ring: no channels to both neighbours, or no inbox pools");
 		return 1;
 	}
-	if (bi->node_id == RING_LEADER)
+	if (mk_node_id() == RING_LEADER)
 		return lead(&r);
 	for (;;)
 		pass(&r, receive(&r) + 1);

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# connect.cmake - build a root task (capdl.N.img) on the connector library
+# (connect/README.md), for the kernel its node runs.
+#
+# Usage, from a root task's CMakeLists.txt:
+#   project(my_rootserver C ASM)
+#   include(${MKIMG_DATA_DIR}/connect/connect.cmake)
+#   add_rootserver(main.c [more sources])
+#
+# Gives `rootserver.elf` at the top of the build folder, as mkimg's
+# `rootserver: {build: cmake, source: ...}` expects: the sources plus the
+# library (entry.S, common.c and the back end of MKIMG_KERNEL),
+# freestanding, linked with mkimg's linker/user.ld, mk_connect.h on the
+# include path.
+#
+# MKIMG_DATA_DIR (mkimg passes it) says where mkimg's own files are
+# (linker/user.ld, kernel/include); it defaults to the tree this file is
+# in. The library's sources are always this file's neighbours.
+set(MKIMG_NODE_ID 0 CACHE STRING "The node this root task is built for (informative: it reads its id at run time)")
+get_filename_component(_mk_connect "${CMAKE_CURRENT_LIST_DIR}" ABSOLUTE)
+get_filename_component(_mk_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+set(MKIMG_DATA_DIR "${_mk_root}" CACHE PATH "mkimg's own files (linker/user.ld, kernel/include, connect)")
+set(MKIMG_KERNEL demo CACHE STRING "The kernel the node runs, whose back end the root task gets: demo or sel4")
+set_property(CACHE MKIMG_KERNEL PROPERTY STRINGS demo sel4)
+
+# The back end's sources, include folders and libraries.
+function(_mk_connect_backend target)
+  if(MKIMG_KERNEL STREQUAL "demo")
+    target_sources(${target} PRIVATE ${_mk_connect}/src/demo.c)
+    target_include_directories(${target} PRIVATE ${MKIMG_DATA_DIR}/kernel/include)
+  elseif(MKIMG_KERNEL STREQUAL "sel4")
+    if(NOT EXISTS ${_mk_connect}/src/sel4.c)
+      message(FATAL_ERROR "MKIMG_KERNEL=sel4: the connector library's seL4 back end "
+        "(${_mk_connect}/src/sel4.c) is not built yet; only MKIMG_KERNEL=demo works")
+    endif()
+    target_sources(${target} PRIVATE ${_mk_connect}/src/sel4.c)
+    target_link_libraries(${target} PRIVATE mkimg::sel4)
+  else()
+    message(FATAL_ERROR "MKIMG_KERNEL is '${MKIMG_KERNEL}': the connector library has back ends for demo and sel4")
+  endif()
+endfunction()
+
+function(add_rootserver)
+  set(user_ld ${MKIMG_DATA_DIR}/linker/user.ld)
+  add_executable(rootserver.elf ${_mk_connect}/src/entry.S ${_mk_connect}/src/common.c ${ARGN})
+  _mk_connect_backend(rootserver.elf)
+  set_target_properties(rootserver.elf PROPERTIES
+    C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF LINK_DEPENDS ${user_ld})
+  target_include_directories(rootserver.elf PRIVATE ${_mk_connect}/include)
+  target_compile_options(rootserver.elf PRIVATE
+    -ffreestanding -nostdlib -mgeneral-regs-only -mstrict-align -Wall -Wextra -Werror -O2
+    -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables)
+  if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
+    # Or GCC may turn a copy loop into a call to memcpy.
+    target_compile_options(rootserver.elf PRIVATE -fno-tree-loop-distribute-patterns)
+  endif()
+  target_link_options(rootserver.elf PRIVATE
+    -nostdlib -static $<$<C_COMPILER_ID:GNU>:-no-pie> -Wl,--build-id=none -Wl,-z,max-page-size=4096
+    -T ${user_ld})
+endfunction()
