@@ -29,12 +29,15 @@ function(_mk_connect_backend target)
     target_sources(${target} PRIVATE ${_mk_connect}/src/demo.c)
     target_include_directories(${target} PRIVATE ${MKIMG_DATA_DIR}/kernel/include)
   elseif(MKIMG_KERNEL STREQUAL "sel4")
-    if(NOT EXISTS ${_mk_connect}/src/sel4.c)
-      message(FATAL_ERROR "MKIMG_KERNEL=sel4: the connector library's seL4 back end "
-        "(${_mk_connect}/src/sel4.c) is not built yet; only MKIMG_KERNEL=demo works")
+    if(NOT MKIMG_SEL4_DIR)
+      message(FATAL_ERROR "MKIMG_KERNEL=sel4 needs MKIMG_SEL4_DIR, the folder of the node's libsel4 package "
+        "(mkimg passes it to the root task of a node whose kernel is 'build: sel4')")
     endif()
+    find_package(mkimg-sel4 REQUIRED CONFIG PATHS "${MKIMG_SEL4_DIR}" NO_DEFAULT_PATH)
     target_sources(${target} PRIVATE ${_mk_connect}/src/sel4.c)
     target_link_libraries(${target} PRIVATE mkimg::sel4)
+    # libsel4's headers are GNU C (asm, typeof).
+    set_target_properties(${target} PROPERTIES C_EXTENSIONS ON)
   else()
     message(FATAL_ERROR "MKIMG_KERNEL is '${MKIMG_KERNEL}': the connector library has back ends for demo and sel4")
   endif()
@@ -43,10 +46,10 @@ endfunction()
 function(add_rootserver)
   set(user_ld ${MKIMG_DATA_DIR}/linker/user.ld)
   add_executable(rootserver.elf ${_mk_connect}/src/entry.S ${_mk_connect}/src/common.c ${ARGN})
-  _mk_connect_backend(rootserver.elf)
   set_target_properties(rootserver.elf PROPERTIES
     C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF LINK_DEPENDS ${user_ld})
   target_include_directories(rootserver.elf PRIVATE ${_mk_connect}/include)
+  _mk_connect_backend(rootserver.elf)
   target_compile_options(rootserver.elf PRIVATE
     -ffreestanding -nostdlib -mgeneral-regs-only -mstrict-align -Wall -Wextra -Werror -O2
     -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables)
