@@ -579,6 +579,34 @@ static void walk_options(struct ctx *c, yaml_node_t *n, struct mf_artifact *a)
 	}
 }
 
+/* A source written "${NAME}/rest" starts at the folder the environment
+ * variable NAME names (NAME: [A-Z_][A-Z0-9_]*), so that a manifest can name
+ * a checkout that is on each user's machine elsewhere, e.g. seL4. */
+static void expand_source(struct ctx *c, yaml_node_t *n, struct mf_str *src)
+{
+	const char *v = text(n), *close = strchr(v, '}');
+	char name[64], buf[48];
+	if (!src->s || strncmp(v, "${", 2))
+		return;
+	size_t len = close ? (size_t)(close - v - 2) : 0;
+	if (!close || !len || len >= sizeof(name) || strspn(v + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != len ||
+	    isdigit((unsigned char)v[2]) || (close[1] && close[1] != '/')) {
+		err(c, n, "type", "'source' '%s': only '${NAME}' or '${NAME}/...' may start it, NAME of capital "
+		    "letters, digits and '_'", show(buf, v));
+		return;
+	}
+	memcpy(name, v + 2, len);
+	name[len] = '\0';
+	const char *value = getenv(name);
+	if (!value || !*value) {
+		err(c, n, "type", "'source' starts with ${%s}, which is not set: set %s to the folder "
+		    "(e.g. your seL4 checkout) and run again", name, name);
+		return;
+	}
+	free(src->s);
+	src->s = xasprintf("%s%s", value, close + 1);
+}
+
 static void walk_artifact(struct ctx *c, yaml_node_t *n, const char *what, struct mf_artifact *a)
 {
 	enum { A_BUILD, A_SOURCE, A_OPTIONS };
@@ -607,8 +635,10 @@ static void walk_artifact(struct ctx *c, yaml_node_t *n, const char *what, struc
 			err(c, s[A_BUILD].val, "type",
 			    "'build' must be 'sel4' or 'cmake', not '%s'", show(buf, a->build.s));
 	}
-	if (require(c, n, what, &s[A_SOURCE], "source"))
+	if (require(c, n, what, &s[A_SOURCE], "source")) {
 		get_path(c, s[A_SOURCE].val, "'source'", &a->source);
+		expand_source(c, s[A_SOURCE].val, &a->source);
+	}
 	if (s[A_OPTIONS].val)
 		walk_options(c, s[A_OPTIONS].val, a);
 }
