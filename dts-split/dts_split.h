@@ -32,6 +32,9 @@
 /* Names of the /chosen ABI (README.md), for software that reads them. */
 #define DTS_SPLIT_NODE_ID "mkimg,node-id"      /* /chosen: <id> */
 #define DTS_SPLIT_CHOSEN_NODE "mkimg"          /* /chosen/mkimg */
+#define DTS_SPLIT_NODE_INDEX "node-index"      /* /chosen/mkimg: <i>, the node's place in the plan's nodes */
+#define DTS_SPLIT_NODE_COUNT "node-count"      /* /chosen/mkimg: <n>, the plan's nodes */
+#define DTS_SPLIT_PEER_INDEX "peer-index"      /* /chosen/mkimg/channel-K: <j>, the peer's node-index */
 #define DTS_SPLIT_POOL_COMPAT "mkimg,shared-pool"
 #define DTS_SPLIT_MEMBER "mkimg,member"        /* pool the node may map */
 

@@ -2,8 +2,8 @@
 /* split_chosen.c - /chosen and the mkimg ABI (README.md).
  *
  * stdout-path, the seL4,*-devices lists without disabled devices, no
- * seeds, the node's id, and /chosen/mkimg: the node's channels and member
- * pools.
+ * seeds, the node's id, and /chosen/mkimg: the node's index among the
+ * plan's nodes, its channels and member pools.
  */
 #include "split_internal.h"
 
@@ -68,6 +68,15 @@ void split_chosen(struct split *s)
 	split_list(s, &s->lists[1], "seL4,elfloader-devices");
 }
 
+/* A node's place in the plan's nodes (sorted by id): its node-index. */
+static unsigned node_index(const struct plan *p, unsigned id)
+{
+	unsigned i = 0;
+	while (i < p->n_nodes && p->nodes[i].id != id)
+		i++;
+	return i;
+}
+
 void split_channels(struct split *s)
 {
 	const struct plan_node *n = s->n;
@@ -75,7 +84,8 @@ void split_channels(struct split *s)
 		const struct plan_sgi *g = &n->sgis[i];
 		bool send = g->from == n->id;
 		const struct plan_node *peer = plan_node_by_id(s->p, send ? g->to : g->from);
-		*VEC_PUSH(s->ch, s->n_ch) = (struct channel){g->sgi, peer->id, peer->cpus[0].index, peer->cpus[0].mpidr, send};
+		*VEC_PUSH(s->ch, s->n_ch) = (struct channel){g->sgi, peer->id, peer->cpus[0].index,
+							     node_index(s->p, peer->id), peer->cpus[0].mpidr, send};
 	}
 }
 
@@ -125,7 +135,9 @@ static uint32_t sgi_target(const struct split *s, const struct channel *c)
 	return (uint32_t)((m >> 32 & 0xff) << 24 | (m & 0xffffff));
 }
 
-/* /chosen/mkimg: the node's channels and member pools (README.md). */
+/* /chosen/mkimg: the node's index and the node count, its channels and
+ * member pools (README.md). The index is the node's position in the plan's
+ * nodes (by id): its slot in the sync pool. */
 void gen_mkimg(const struct split *s, struct emit *e)
 {
 	e->begin(e, DTS_SPLIT_CHOSEN_NODE);
@@ -133,6 +145,8 @@ void gen_mkimg(const struct split *s, struct emit *e)
 		e_u32(e, "#address-cells", (uint32_t)s->b->ac);
 		e_u32(e, "#size-cells", (uint32_t)s->b->sc);
 	}
+	e_u32(e, DTS_SPLIT_NODE_INDEX, node_index(s->p, s->n->id));
+	e_u32(e, DTS_SPLIT_NODE_COUNT, (uint32_t)s->p->n_nodes);
 	for (size_t i = 0; i < s->n_ch; i++) {
 		const struct channel *c = &s->ch[i];
 		char name[32];
@@ -145,6 +159,7 @@ void gen_mkimg(const struct split *s, struct emit *e)
 		e_u32(e, "peer-cpu", c->peer_cpu);
 		e->prop(e, "peer-mpidr", mpidr, sizeof(mpidr));
 		e_u32(e, "sgi-target", sgi_target(s, c));
+		e_u32(e, DTS_SPLIT_PEER_INDEX, c->peer_index);
 		e->end(e);
 	}
 	for (size_t i = 0; i < s->n_rc; i++) {

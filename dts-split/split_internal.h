@@ -116,6 +116,7 @@ struct rchild {
 
 struct channel {
 	unsigned sgi, peer, peer_cpu;
+	unsigned peer_index; /* the peer's position in plan.nodes */
 	uint64_t peer_mpidr;
 	bool send;
 };

@@ -48,6 +48,7 @@ const struct plan_check plan_checks[] = {
 	{"pool-duplicate", "two shared pools with the same name"},
 	{"pool-node-unknown", "a shared pool lists a node that does not exist"},
 	{"pool-node-twice", "a shared pool lists a node twice"},
+	{"node-pools", "a node member of more than 16 shared pools, mkimg's own 'mkimg-sync' included"},
 	{"loader-overlap", "the loader's region overlaps a node or a pool"},
 	{"loader-no-room", "no free RAM left for the loader"},
 	{"loader-outside-ram", "an explicit loader region outside usable RAM"},
@@ -78,7 +79,8 @@ const struct plan_check plan_checks[] = {
 	{"cpu-unicore", "warning: a node with more than one cpu (a unicore seL4 kernel runs on the first)"},
 	{"device-disabled", "warning: a node owns a device the board's tree disables"},
 	{"spi-routing", "warning: a device SPI given to a node that is not started last (seL4 routes SPIs to itself)"},
-	{"name", "a manifest or pool name that is not a token of at most 31 bytes"},
+	{"name", "a manifest or pool name that is not a token of at most 31 bytes, or a pool name starting "
+		 "with 'mkimg-' (mkimg's own)"},
 	{"pool-no-nodes", "a shared pool without member nodes"},
 	/* the board's tree (platform.c); a defect of a cpu or device no node uses is a warning */
 	{"dtb-corrupt", "the board's tree is not a valid, complete device tree blob"},
@@ -424,6 +426,22 @@ static void plan_cpus(struct planner *pl)
 	free(owner);
 }
 
+/* First fit for a size-only pool of `size` bytes (a multiple of 4 KiB): 2 MiB
+ * aligned from 2 MiB up, else page aligned. */
+static void place_pool(struct planner *pl, struct plan_pool *pp, uint64_t size, const struct mk_loc *loc)
+{
+	uint64_t align = size >= PLAN_RAM_ALIGN ? PLAN_RAM_ALIGN : PLAN_POOL_ALIGN, base, largest;
+	char s1[32], s2[32];
+	if (fit(pl, size, align, false, &base, &largest) < 0) {
+		diag_error(pl->d, loc, "memory-exhausted",
+			   "not enough RAM for %sshared pool '%s': %s asked, the largest free block left is %s",
+			   plan_pool_is_own(pp) ? "mkimg's own " : "", pp->name, fmt_size(s1, size), fmt_size(s2, largest));
+		return;
+	}
+	pp->r = (struct mk_range){base, size};
+	take(pl, pp->r, TAKEN_POOL, loc, "shared pool '%s'", pp->name);
+}
+
 static void plan_memory(struct planner *pl)
 {
 	struct plan *p = pl->p;
@@ -443,9 +461,9 @@ static void plan_memory(struct planner *pl)
 			*VEC_PUSH(n->memory, n->n_memory) = r;
 		}
 	}
-	for (size_t i = 0; i < p->n_pools; i++) {
+	for (size_t i = 0; i < m->n_pools; i++) {
 		struct plan_pool *pp = &p->pools[i];
-		const struct mf_pool *mp = &m->pools[pp - p->pools]; /* pools are still in manifest order */
+		const struct mf_pool *mp = &m->pools[i]; /* pools are still in manifest order */
 		if (!mp->base.set)
 			continue;
 		struct mf_region reg = {mp->base, mp->size, mp->loc};
@@ -486,8 +504,9 @@ static void plan_memory(struct planner *pl)
 		*VEC_PUSH(n->memory, n->n_memory) = r;
 	}
 
-	/* 3. size-only pools, by name (p->pools is still in manifest order) */
-	for (size_t i = 0; i < p->n_pools; i++) {
+	/* 3. size-only pools in manifest order (p->pools still is), then
+	 * mkimg's own sync pool, the last of p->pools */
+	for (size_t i = 0; i < m->n_pools; i++) {
 		struct plan_pool *pp = &p->pools[i];
 		const struct mf_pool *mp = &m->pools[i];
 		if (mp->base.set)
@@ -497,16 +516,10 @@ static void plan_memory(struct planner *pl)
 				   pp->name, mp->size.v);
 			continue;
 		}
-		uint64_t align = mp->size.v >= PLAN_RAM_ALIGN ? PLAN_RAM_ALIGN : PLAN_POOL_ALIGN, base, largest;
-		if (fit(pl, mp->size.v, align, false, &base, &largest) < 0) {
-			diag_error(pl->d, &mp->size.loc, "memory-exhausted",
-				   "not enough RAM for shared pool '%s': %s asked, the largest free block left is %s",
-				   pp->name, fmt_size(s1, mp->size.v), fmt_size(s2, largest));
-			continue;
-		}
-		pp->r = (struct mk_range){base, mp->size.v};
-		take(pl, pp->r, TAKEN_POOL, &mp->size.loc, "shared pool '%s'", pp->name);
+		place_pool(pl, pp, mp->size.v, &mp->size.loc);
 	}
+	if (p->n_pools > m->n_pools)
+		place_pool(pl, &p->pools[m->n_pools], p->pools[m->n_pools].r.size, &m->loc);
 
 	/* 4. the loader: last fit, so that it stays out of the nodes' way */
 	if (!m->loader_base.set) {
@@ -541,7 +554,7 @@ static void plan_pools_declare(struct planner *pl)
 {
 	struct plan *p = pl->p;
 	const struct manifest *m = pl->m;
-	p->pools = xcalloc(m->n_pools, sizeof(*p->pools));
+	p->pools = xcalloc(m->n_pools + 1, sizeof(*p->pools)); /* room for mkimg's own */
 	p->n_pools = m->n_pools;
 	for (size_t i = 0; i < m->n_pools; i++) {
 		const struct mf_pool *mp = &m->pools[i];
@@ -549,6 +562,10 @@ static void plan_pools_declare(struct planner *pl)
 		pp->name = xstrdup(mp->name.s ? mp->name.s : "");
 		pp->keep = mp->keep.v;
 		pp->loc = own_loc(pl, mp->loc);
+		if (plan_pool_is_own(pp))
+			diag_error(pl->d, &mp->name.loc, "name", "shared pool name '%s' starts with '" PLAN_POOL_PREFIX
+				   "', which is kept for mkimg's own pools (such as '" PLAN_SYNC_POOL "'): choose another name",
+				   pp->name);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(p->pools[j].name, pp->name))
 				diag_error(pl->d, &mp->name.loc, "pool-duplicate", "shared pool '%s' declared twice (first at line %u)",
@@ -574,6 +591,27 @@ static void plan_pools_declare(struct planner *pl)
 	}
 }
 
+bool plan_pool_is_own(const struct plan_pool *pp)
+{
+	return !strncmp(pp->name, PLAN_POOL_PREFIX, strlen(PLAN_POOL_PREFIX));
+}
+
+/* With two or more nodes, mkimg's own pool of every node (plan.h): a slot of
+ * PLAN_SYNC_SLOT bytes per node, the size rounded up to a page. Declared
+ * after the manifest's pools, placed with their size-only ones. */
+static void plan_pool_sync(struct planner *pl)
+{
+	struct plan *p = pl->p;
+	if (p->n_nodes < 2)
+		return;
+	struct plan_pool *pp = &p->pools[p->n_pools++]; /* plan_pools_declare() left room */
+	*pp = (struct plan_pool){.name = xstrdup(PLAN_SYNC_POOL), .loc = own_loc(pl, pl->m->loc)};
+	pp->r.size = align_up(PLAN_SYNC_SLOT * (uint64_t)p->n_nodes, PLAN_POOL_ALIGN);
+	pp->nodes = xcalloc(p->n_nodes, sizeof(*pp->nodes));
+	for (size_t i = 0; i < p->n_nodes; i++)
+		pp->nodes[pp->n_nodes++] = p->nodes[i].id; /* ascending: nodes are sorted by id */
+}
+
 /* After placement: sort pools by name and give each node its pool list
  * and its reserved ranges. */
 static void plan_pools_finish(struct planner *pl)
@@ -592,6 +630,10 @@ static void plan_pools_finish(struct planner *pl)
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];
 		struct mk_range *not_mine;
+		if (n->n_pools > PLAN_NODE_POOLS_MAX)
+			diag_error(pl->d, &n->loc, "node-pools", "node %u is a member of %zu shared pools%s, more than the "
+				   "%u a node's kernel maps", n->id, n->n_pools, p->n_nodes > 1 ? " (mkimg's own '"
+				   PLAN_SYNC_POOL "' included)" : "", PLAN_NODE_POOLS_MAX);
 		size_t k = ranges_subtract(p->board.ram, p->board.n_ram, n->memory, n->n_memory, &not_mine);
 		n->n_reserved = ranges_subtract(not_mine, k, pools, npools, &n->reserved);
 		free(not_mine);
@@ -1105,6 +1147,7 @@ int plan_build(struct plan *p, const struct manifest *m, const struct platform *
 	}
 	plan_cpus(&pl);
 	plan_pools_declare(&pl);
+	plan_pool_sync(&pl);
 	plan_memory(&pl);
 	plan_pools_finish(&pl);
 	plan_devices(&pl);

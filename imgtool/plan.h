@@ -26,6 +26,25 @@ struct platform;
 #define PLAN_LOADER_SIZE 0x1000000ull /* default room for loader + payload: 16 MiB */
 #define PLAN_SGI_COUNT 16u         /* SGI ids 0..15 */
 
+/* The planner's own pool: with two or more nodes, one pool shared by every
+ * node, PLAN_SYNC_SLOT bytes per node rounded up to a page, placed like a
+ * size-only pool and never kept (so it is zeroed at every boot). Slot i, at
+ * offset PLAN_SYNC_SLOT * i, belongs to the node at plan.nodes[i] (its
+ * /chosen/mkimg node-index): three u32 that the connector library
+ * (connect/) uses for a ready handshake and a console lock (a Lamport
+ * bakery) between nodes. Manifest pool names may not start with
+ * PLAN_POOL_PREFIX. */
+#define PLAN_POOL_PREFIX "mkimg-"
+#define PLAN_SYNC_POOL "mkimg-sync"
+#define PLAN_SYNC_SLOT 64u
+#define PLAN_SYNC_READY_OFF 0u     /* u32: PLAN_SYNC_READY once the node's receive channels are bound */
+#define PLAN_SYNC_CHOOSING_OFF 4u  /* u32: the bakery's "choosing" flag */
+#define PLAN_SYNC_TICKET_OFF 8u    /* u32: the bakery's ticket, 0 when not waiting */
+#define PLAN_SYNC_READY 0x59444552u /* "REDY" in memory (little-endian) */
+/* The most shared pools one node may be a member of, its sync pool
+ * included: what the demo kernel's boot info holds (DEMO_MAX_POOLS). */
+#define PLAN_NODE_POOLS_MAX 16u
+
 /* How a secondary cpu is started, and the PSCI conduit (the board's
  * enable-method and /psci). */
 enum plan_enable { PLAN_ENABLE_NONE, PLAN_ENABLE_PSCI, PLAN_ENABLE_SPIN_TABLE };
@@ -193,6 +212,9 @@ const struct plan_device *plan_find_device(const struct plan_board *b, const cha
  * wrongly (their `problem`) is an error: [cpu-broken], [device-broken].
  * plan_build() calls it; so does dts-split's reader of a plan's JSON. */
 void plan_check_board_use(const struct plan *p, struct diags *d);
+/* A pool the planner made (its name starts with PLAN_POOL_PREFIX), not
+ * the manifest. */
+bool plan_pool_is_own(const struct plan_pool *pp);
 const char *plan_psci_name(enum plan_psci m);
 const char *plan_enable_name(enum plan_enable e);
 /* The orders the plan's lists are kept in: nodes by id, SGIs by number then

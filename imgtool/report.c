@@ -144,7 +144,8 @@ static void text_node(FILE *f, const struct plan *p, const struct plan_node *n)
 				fprintf(f, "%s%u", j ? ", " : " ", r->pool->nodes[j]);
 				member |= r->pool->nodes[j] == n->id;
 			}
-			fprintf(f, "%s%s)\n", member ? "" : "; reserved here", r->pool->keep ? "; kept across boots" : "");
+			fprintf(f, "%s%s%s)\n", member ? "" : "; reserved here", r->pool->keep ? "; kept across boots" : "",
+				plan_pool_is_own(r->pool) ? "; mkimg's own: ready flags, console lock" : "");
 		}
 	}
 	free(rows);
@@ -206,8 +207,8 @@ void report_text(FILE *f, const struct plan *p)
 		   "    isolation rests on each node's device tree and on the root tasks\n");
 	if (p->n_channels)
 		fprintf(f, "  - an SGI that reaches a node before its root task bound a notification to it is lost\n"
-			   "    (seL4 acks it as inactive or undelivered): a sender must wait for a ready flag\n"
-			   "    the receiver writes into a shared pool after seL4_IRQHandler_SetNotification\n");
+			   "    (seL4 acks it as inactive or undelivered): a sender must wait for the ready flag\n"
+			   "    the receiver writes into its slot of '" PLAN_SYNC_POOL "' after seL4_IRQHandler_SetNotification\n");
 }
 
 /* ---------------------------------------------------------------- JSON */
@@ -468,7 +469,8 @@ void report_svg(FILE *f, const struct plan *p)
 			break;
 		case SPAN_POOL:
 			fill = "url(#hatch)";
-			snprintf(buf, sizeof(buf), "shared pool '%.100s'", x->pool->name);
+			snprintf(buf, sizeof(buf), "shared pool '%.100s'%s", x->pool->name,
+				 plan_pool_is_own(x->pool) ? " (mkimg's own)" : "");
 			label = buf;
 			break;
 		case SPAN_LOADER:

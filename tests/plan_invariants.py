@@ -4,7 +4,9 @@ promises, independently of mkimg's own code: node RAM disjoint and 2 MiB
 aligned, pools outside every node's RAM and inside board RAM, each node's
 reserved list covering every other node's RAM, memory + reserved + pools
 tiling the board's RAM, CPUs and SPIs owned once, SGIs unique per receiver,
-the loader outside every node and pool."""
+the loader outside every node and pool; with two or more nodes, mkimg's own
+pool 'mkimg-sync' (64 bytes a node, rounded up to 4 KiB, every node a
+member, never kept), and none with one node."""
 import json
 import sys
 
@@ -76,6 +78,19 @@ for name, p in pools.items():
         for r in mem[n["id"]]:
             check(not overlap(p, r), f"pool {name} inside node {n['id']} memory")
 check(list(pools) == sorted(pools), "pools unsorted")
+
+sync = [p for p in plan["shared_pools"] if p["name"] == "mkimg-sync"]
+if len(nodes) < 2:
+    check(not sync, "a plan of one node has a pool 'mkimg-sync'")
+elif not sync:
+    check(False, f"a plan of {len(nodes)} nodes has no pool 'mkimg-sync'")
+else:
+    want = (64 * len(nodes) + 0xfff) // 0x1000 * 0x1000
+    check(h(sync[0]["size"]) == want, f"pool mkimg-sync has size {sync[0]['size']}, expected {want:#x}")
+    check(sync[0]["nodes"] == sorted(n["id"] for n in nodes), f"pool mkimg-sync has nodes {sync[0]['nodes']}")
+    check(sync[0]["keep"] is False, "pool mkimg-sync is kept across boots")
+    for n in nodes:
+        check("mkimg-sync" in n["shared_pools"], f"node {n['id']} is no member of mkimg-sync")
 
 cpus = [c["index"] for n in nodes for c in n["cpus"]]
 check(len(cpus) == len(set(cpus)), "a cpu is owned twice")

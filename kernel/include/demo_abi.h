@@ -49,7 +49,7 @@
 #define DEMO_BOOTINFO_MAGIC 0x49424b44u /* "DKBI" */
 #define DEMO_BOOTINFO_VERSION 1
 #define DEMO_MAX_CHANNELS 16
-#define DEMO_MAX_POOLS 8
+#define DEMO_MAX_POOLS 16 /* plan.h PLAN_NODE_POOLS_MAX: the planner refuses more per node */
 #define DEMO_LABEL_MAX 32
 
 /* A channel's direction, as the node's device tree says it. */

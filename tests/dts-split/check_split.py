@@ -574,9 +574,14 @@ def check_chosen(plan, board, pnode, tree, tidx, where):
     if mk is None:
         fail("%s: no /chosen/mkimg" % where)
         return
-    if set(mk.props) - {"#address-cells", "#size-cells"}:
+    if set(mk.props) - {"#address-cells", "#size-cells", "node-index", "node-count"}:
         fail("%s: /chosen/mkimg has properties %s" % (where, sorted(mk.props)))
     nodes = {n["id"]: n for n in plan["nodes"]}
+    # the node's place among the plan's nodes by id: its slot in mkimg-sync
+    slot = {i: k for k, i in enumerate(sorted(nodes))}
+    if mk.cells("node-index") != [slot[pnode["id"]]] or mk.cells("node-count") != [len(nodes)]:
+        fail("%s: /chosen/mkimg node-index %s node-count %s, expected %d of %d" % (
+            where, mk.cells("node-index"), mk.cells("node-count"), slot[pnode["id"]], len(nodes)))
     cpus = board_cpus(board)
     sgis = sorted(pnode["sgis"], key=lambda g: (g["sgi"], g["from"], g["to"]))
     want = {}
@@ -589,7 +594,7 @@ def check_chosen(plan, board, pnode, tree, tidx, where):
         target = ((mpidr >> 32 & 0xff) << 24 | (mpidr & 0xffffff)) if gic_v3(board) else cpu
         want["channel-%d" % k] = {"sgi": [g["sgi"]], "direction": "send" if send else "receive",
                                   "peer": [peer["id"]], "peer-cpu": [cpu], "peer-mpidr": [mpidr >> 32, mpidr & 0xffffffff],
-                                  "sgi-target": [target]}
+                                  "sgi-target": [target], "peer-index": [slot[peer["id"]]]}
     member = [p for p in plan.get("shared_pools") or [] if p["name"] in pnode["shared_pools"]]
     got_names = sorted(c.name for c in mk.children)
     want_names = sorted(list(want) + ["pool@%x" % num(p["base"]) for p in member])
@@ -601,7 +606,7 @@ def check_chosen(plan, board, pnode, tree, tidx, where):
             continue
         got = {"sgi": c.cells("sgi"), "direction": c.str("direction"), "peer": c.cells("peer"),
                "peer-cpu": c.cells("peer-cpu"), "peer-mpidr": c.cells("peer-mpidr"),
-               "sgi-target": c.cells("sgi-target")}
+               "sgi-target": c.cells("sgi-target"), "peer-index": c.cells("peer-index")}
         if got != w:
             fail("%s: /chosen/mkimg/%s is %s, expected %s" % (where, name, got, w))
     ac, sc = root_cells(tree)

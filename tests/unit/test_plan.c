@@ -160,10 +160,14 @@ static void size_only_first_fit(void **state)
 	/* default cpus: lowest free, in id order */
 	assert_int_equal(p->nodes[0].cpus[0].index, 0);
 	assert_int_equal(p->nodes[1].cpus[0].index, 1);
-	/* pools by name after placement in manifest order: b (2 MiB aligned), then a */
+	/* pools by name after placement in manifest order: b (2 MiB aligned), a,
+	 * then mkimg's own */
+	assert_int_equal(p->n_pools, 3);
 	assert_string_equal(p->pools[0].name, "a");
 	assert_int_equal(p->pools[1].r.base, 0x58000000);
 	assert_int_equal(p->pools[0].r.base, 0x58200000);
+	assert_string_equal(p->pools[2].name, PLAN_SYNC_POOL);
+	assert_int_equal(p->pools[2].r.base, 0x58201000);
 	/* `keep` follows its pool; absent is false */
 	assert_true(p->pools[0].keep);
 	assert_false(p->pools[1].keep);
@@ -174,10 +178,10 @@ static void size_only_first_fit(void **state)
 	assert_int_equal(n0->n_reserved, 2);
 	assert_int_equal(n0->reserved[0].base, 0x48000000);
 	assert_int_equal(range_end(n0->reserved[0]), 0x58000000);
-	assert_int_equal(n0->reserved[1].base, 0x58201000);
+	assert_int_equal(n0->reserved[1].base, 0x58202000);
 	assert_int_equal(range_end(n0->reserved[1]), 0xc0000000);
-	assert_int_equal(n0->n_pools, 1);
-	assert_int_equal(p->nodes[1].n_pools, 2);
+	assert_int_equal(n0->n_pools, 2);
+	assert_int_equal(p->nodes[1].n_pools, 3);
 	/* boot order: others first, the node on cpu 0 last */
 	assert_int_equal(p->n_boot, 2);
 	assert_int_equal(p->boot_order[0], 1);
@@ -201,7 +205,7 @@ static void explicit_talk_layout(void **state)
 	assert_int_equal(p->nodes[1].n_reserved, 2);
 	assert_int_equal(p->nodes[1].reserved[0].base, 0x40000000);
 	assert_int_equal(p->nodes[1].reserved[0].size, 256 * MiB);
-	assert_int_equal(p->nodes[1].reserved[1].base, 0x70000000);
+	assert_int_equal(p->nodes[1].reserved[1].base, 0x70001000); /* after mkimg-sync's page */
 	/* one SGI per direction, different so each node's table reads clearly */
 	assert_int_equal(p->n_channels, 2);
 	assert_int_equal(p->channels[0].sgi, 0);
@@ -316,6 +320,65 @@ static void determinism(void **state)
 	free(out[1]);
 }
 
+/* With two or more nodes the planner adds its own pool: every node a
+ * member, 64 bytes a node rounded up to 4 KiB, placed after the manifest's
+ * size-only pools, zeroed at boot. One node has none. */
+static void sync_pool(void **state)
+{
+	(void)state;
+	struct fixture fx = {0};
+	assert_int_equal(plan_yaml(&fx, 3, HEAD "shared_pools:\n  - {name: z, size: 2M, nodes: [5]}\n"
+					      "nodes:\n  - {id: 5, memory: 64M}\n  - {id: 2, memory: 64M}\n"
+					      "  - {id: 9, memory: 64M}\n"),
+			 0);
+	const struct plan *p = &fx.p;
+	assert_int_equal(p->n_pools, 2);
+	const struct plan_pool *sp = &p->pools[0]; /* by name: "mkimg-sync" < "z" */
+	assert_string_equal(sp->name, PLAN_SYNC_POOL);
+	assert_true(plan_pool_is_own(sp));
+	assert_false(plan_pool_is_own(&p->pools[1]));
+	assert_int_equal(sp->r.size, 0x1000);
+	assert_int_equal(sp->r.base, 0x4c000000 + 2 * MiB); /* after the nodes and 'z' */
+	assert_false(sp->keep);
+	assert_int_equal(sp->n_nodes, 3);
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		assert_int_equal(sp->nodes[i], p->nodes[i].id); /* slot i: the node at plan.nodes[i] */
+		assert_int_equal(p->nodes[i].pools[0], 0);
+	}
+	done(&fx);
+
+	/* 65 nodes: 65 * 64 bytes is more than a page */
+	char yaml[8192];
+	int k = snprintf(yaml, sizeof(yaml), HEAD "nodes:\n");
+	for (int i = 0; i < 65; i++)
+		k += snprintf(yaml + k, sizeof(yaml) - (size_t)k, "  - {id: %d, memory: 2M}\n", i);
+	assert_int_equal(plan_yaml(&fx, 65, yaml), 0);
+	assert_int_equal(fx.p.n_pools, 1);
+	assert_int_equal(fx.p.pools[0].r.size, 0x2000);
+	assert_int_equal(fx.p.pools[0].n_nodes, 65);
+	done(&fx);
+
+	assert_int_equal(plan_yaml(&fx, 2, HEAD "nodes:\n  - {id: 0, memory: 64M}\n"), 0);
+	assert_int_equal(fx.p.n_pools, 0);
+	assert_int_equal(fx.p.nodes[0].n_pools, 0);
+	done(&fx);
+}
+
+/* 16 pools of the manifest and mkimg's own: one more than a node maps. */
+static void node_pools_max(void **state)
+{
+	(void)state;
+	struct fixture fx = {0};
+	char yaml[4096];
+	int k = snprintf(yaml, sizeof(yaml), HEAD "shared_pools:\n");
+	for (unsigned i = 0; i < PLAN_NODE_POOLS_MAX; i++)
+		k += snprintf(yaml + k, sizeof(yaml) - (size_t)k, "  - {name: p%u, size: 4K, nodes: [1]}\n", i);
+	k += snprintf(yaml + k, sizeof(yaml) - (size_t)k, "nodes:\n  - {id: 0, memory: 64M}\n  - {id: 1, memory: 64M}\n");
+	assert_int_equal(plan_yaml(&fx, 2, yaml), -1);
+	assert_error(&fx, "node-pools", 3 + PLAN_NODE_POOLS_MAX + 3); /* node 1's line */
+	done(&fx);
+}
+
 /* One case per check: the manifest, the check, the line it must point at. */
 static const struct bad {
 	const char *yaml;
@@ -351,6 +414,8 @@ static const struct bad {
 	 "pool-node-unknown", 4},
 	{HEAD "shared_pools:\n  - {name: p, size: 2M, nodes: [0, 0]}\nnodes:\n  - {id: 0, memory: 64M}\n", 2,
 	 "pool-node-twice", 4},
+	{HEAD "shared_pools:\n  - {name: mkimg-x, size: 4K, nodes: [0]}\nnodes:\n  - {id: 0, memory: 64M}\n", 2, "name",
+	 4},
 	{HEAD "loader: {size: 2M}\nnodes:\n  - {id: 0, memory: 2G}\n", 2, "loader-no-room", 3},
 	{HEAD "loader: {base: 0x40000000}\nnodes:\n  - {id: 0, memory: [{base: 0x40000000, size: 64M}]}\n", 2,
 	 "loader-overlap", 3},
@@ -417,6 +482,7 @@ int main(void)
 		cmocka_unit_test(sgi_allocation),
 		cmocka_unit_test(sgis_exhausted),      cmocka_unit_test(determinism),
 		cmocka_unit_test(bad_plans),           cmocka_unit_test(sgi_target_gicv2),
+		cmocka_unit_test(sync_pool),           cmocka_unit_test(node_pools_max),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
