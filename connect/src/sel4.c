@@ -36,6 +36,10 @@ static seL4_CPtr ntfn;                    /* receive channels' notification */
 static seL4_CPtr cap[MK_MAX_CHANNELS];    /* IRQ handler or SGI signal cap */
 static uint32_t sgi_target[MK_MAX_CHANNELS], peer_index[MK_MAX_CHANNELS];
 static bool ready_seen[MK_MAX_CHANNELS];
+/* How far into each device untyped this library has retyped: an untyped
+ * hands out its memory in order, so a second pool in the same untyped
+ * starts where the first ended. 0: not used yet. */
+static uint64_t device_next[CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS];
 static uint64_t pending;                  /* signalled, not yet returned */
 static uint32_t node_index, node_count;
 static volatile uint32_t *sync_base;      /* the sync pool, or NULL */
@@ -296,9 +300,14 @@ static bool map_pool(struct mk_pool *pool, seL4_Word vaddr)
 		uint64_t ub = d->paddr, ue = d->paddr + (1ull << d->sizeBits);
 		if (!d->isDevice || base < ub || end > ue)
 			continue;
-		/* Untyped hands out memory in order: fill up to the pool's base
-		 * with the largest aligned untypeds that fit. */
-		for (uint64_t at = ub; at < base;) {
+		/* Fill up to the pool's base with the largest aligned untypeds
+		 * that fit. */
+		uint64_t *next = &device_next[ut - bi->untyped.start];
+		if (!*next)
+			*next = ub;
+		if (*next > base)
+			return fail("the pools' device untyped was used past a pool's base (pools out of order?)");
+		for (uint64_t at = *next; at < base;) {
 			unsigned b = 4;
 			while (b < 47 && !(at & ((1ull << (b + 1)) - 1)) && at + (1ull << (b + 1)) <= base)
 				b++;
@@ -321,6 +330,7 @@ static bool map_pool(struct mk_pool *pool, seL4_Word vaddr)
 				return false;
 			at += 1ull << bits;
 		}
+		*next = end;
 		pool->base = (volatile void *)vaddr;
 		return true;
 	}
@@ -440,11 +450,16 @@ bool mk_start(uintptr_t boot_arg)
 	}
 	if (!read_tree(&t))
 		return false;
+	/* In ascending address order, as each device untyped is handed out. */
 	seL4_Word vaddr = POOL_VADDR;
-	for (unsigned i = 0; i < mk__n_pool; i++) {
-		if (!map_pool(&mk__pool[i], vaddr))
+	for (unsigned done = 0; done < mk__n_pool; done++) {
+		struct mk_pool *p = NULL;
+		for (unsigned i = 0; i < mk__n_pool; i++)
+			if (!mk__pool[i].base && (!p || mk__pool[i].paddr < p->paddr))
+				p = &mk__pool[i];
+		if (!map_pool(p, vaddr))
 			return false;
-		vaddr += (mk__pool[i].size + (1ull << seL4_LargePageBits) - 1) & ~((1ull << seL4_LargePageBits) - 1);
+		vaddr += (p->size + (1ull << seL4_LargePageBits) - 1) & ~((1ull << seL4_LargePageBits) - 1);
 	}
 	if (!find_sync() || !bind_channels())
 		return false;
