@@ -34,6 +34,13 @@ function(_mk_connect_backend target)
         "(mkimg passes it to the root task of a node whose kernel is 'build: sel4')")
     endif()
     find_package(mkimg-sel4 REQUIRED CONFIG PATHS "${MKIMG_SEL4_DIR}" NO_DEFAULT_PATH)
+    # A root task of this library has no thread-local storage: seL4 before
+    # 15.0.0 keeps libsel4's IPC buffer pointer in one, always.
+    file(STRINGS "${MKIMG_SEL4_SOURCE}/libsel4/CMakeLists.txt" _mk_tls REGEX "LibSel4UseThreadLocals")
+    if(NOT _mk_tls)
+      message(FATAL_ERROR "the connector library needs seL4 15.0.0 or later: the libsel4 of "
+        "'${MKIMG_SEL4_SOURCE}' always keeps its IPC buffer in thread-local storage (no LibSel4UseThreadLocals)")
+    endif()
     target_sources(${target} PRIVATE ${_mk_connect}/src/sel4.c)
     target_link_libraries(${target} PRIVATE mkimg::sel4)
     # libsel4's headers are GNU C (asm, typeof).
