@@ -436,6 +436,7 @@ static void place_pool(struct planner *pl, struct plan_pool *pp, uint64_t size, 
 		diag_error(pl->d, loc, "memory-exhausted",
 			   "not enough RAM for %sshared pool '%s': %s asked, the largest free block left is %s",
 			   plan_pool_is_own(pp) ? "mkimg's own " : "", pp->name, fmt_size(s1, size), fmt_size(s2, largest));
+		pp->r = (struct mk_range){0, 0}; /* unplaced, as a manifest pool that failed */
 		return;
 	}
 	pp->r = (struct mk_range){base, size};

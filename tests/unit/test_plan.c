@@ -416,6 +416,8 @@ static const struct bad {
 	 "pool-node-twice", 4},
 	{HEAD "shared_pools:\n  - {name: mkimg-x, size: 4K, nodes: [0]}\nnodes:\n  - {id: 0, memory: 64M}\n", 2, "name",
 	 4},
+	{HEAD "loader: {base: 0xbfe00000, size: 2M}\nnodes:\n  - {id: 0, memory: 1G}\n  - {id: 1, memory: 1022M}\n", 2,
+	 "memory-exhausted", 1}, /* no room for mkimg-sync: located at the manifest's top */
 	{HEAD "loader: {size: 2M}\nnodes:\n  - {id: 0, memory: 2G}\n", 2, "loader-no-room", 3},
 	{HEAD "loader: {base: 0x40000000}\nnodes:\n  - {id: 0, memory: [{base: 0x40000000, size: 64M}]}\n", 2,
 	 "loader-overlap", 3},
