@@ -432,6 +432,13 @@ static bool build_ok(struct diags *d, const struct plan_node *n, enum what what,
 			   "use 'build: cmake'", n->id);
 		return false;
 	}
+	if (a->source && !strncmp(a->source, "${", 2)) { /* manifest.c left it: its variable is not set */
+		size_t len = strcspn(a->source + 2, "}");
+		diag_error(d, &a->source_loc, NULL, "node %u: %s source '%s': the environment variable %.*s is not set; "
+			   "set it to the folder (e.g. your seL4 checkout) and run again", n->id, what_prose[what],
+			   a->source, (int)len, a->source + 2);
+		return false;
+	}
 	if (!a->source || !realpath(a->source, real) || !is_dir(real)) {
 		diag_error(d, &a->source_loc, NULL, "node %u: %s source '%s' is not a folder", n->id,
 			   what_prose[what], a->source ? a->source : "");

@@ -598,13 +598,10 @@ static void expand_source(struct ctx *c, yaml_node_t *n, struct mf_str *src)
 	memcpy(name, v + 2, len);
 	name[len] = '\0';
 	const char *value = getenv(name);
-	if (!value || !*value) {
-		err(c, n, "type", "'source' starts with ${%s}, which is not set: set %s to the folder "
-		    "(e.g. your seL4 checkout) and run again", name, name);
-		return;
-	}
 	free(src->s);
-	src->s = xasprintf("%s%s", value, close + 1);
+	/* Unset: kept as written; only a build needs the folder, and it says
+	 * so (build.c), while plan, check and split work without it. */
+	src->s = value && *value ? xasprintf("%s%s", value, close + 1) : xstrdup(v);
 }
 
 static void walk_artifact(struct ctx *c, yaml_node_t *n, const char *what, struct mf_artifact *a)
