@@ -741,6 +741,18 @@ out:
 	return ret;
 }
 
+/* The QEMU machines `run` boots, by the boot plan's machine name (pack.c's
+ * board_facts): where the machine's RAM starts (what -m counts from),
+ * whether it takes gic-version=, and whether it models a sound device. */
+static const struct qemu_board {
+	const char *name;
+	uint64_t ram_start;
+	bool gic_option, audio;
+} qemu_boards[] = {
+	{"virt", 0x40000000, true, false},
+	{"xlnx-zcu102", 0, false, true},
+};
+
 int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags *d)
 {
 	struct image im;
@@ -750,20 +762,25 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	}
 	const struct bp_header *h = im.pl.h;
 	struct mk_loc loc = {.file = path};
-	if (strncmp(h->machine, "virt", sizeof(h->machine))) {
-		diag_error(d, &loc, "image", "its board is not QEMU's virt machine: boot it on the board");
+	const struct qemu_board *qb = NULL;
+	for (size_t i = 0; i < sizeof(qemu_boards) / sizeof(qemu_boards[0]); i++)
+		if (!strncmp(h->machine, qemu_boards[i].name, sizeof(h->machine)) && h->machine[0])
+			qb = &qemu_boards[i];
+	if (!qb) {
+		diag_error(d, &loc, "image", "its board is not one QEMU models (virt, xlnx-zcu102): boot it on the board");
 		image_close(&im);
 		return -1;
 	}
 	char machine[96], smp[16], mem[32], device[4200];
-	snprintf(machine, sizeof(machine), "virt,virtualization=%s,gic-version=%u",
-		 h->flags & BP_FLAG_VIRT ? "on" : "off", h->gic_version);
+	snprintf(machine, sizeof(machine), "%s,virtualization=%s", qb->name, h->flags & BP_FLAG_VIRT ? "on" : "off");
+	if (qb->gic_option)
+		snprintf(machine + strlen(machine), sizeof(machine) - strlen(machine), ",gic-version=%u", h->gic_version);
 	snprintf(smp, sizeof(smp), "%u", h->cpus);
-	snprintf(mem, sizeof(mem), "%" PRIu64 "M", (h->ram_base + h->ram_size - 0x40000000) >> 20);
+	snprintf(mem, sizeof(mem), "%" PRIu64 "M", (h->ram_base + h->ram_size - qb->ram_start) >> 20);
 	char cpu[32];
 	snprintf(cpu, sizeof(cpu), "%.24s", h->cpu);
 	const char *qemu = o && o->qemu ? o->qemu : "qemu-system-aarch64";
-	char *argv[20];
+	char *argv[24];
 	int n = 0;
 	argv[n++] = (char *)qemu;
 	argv[n++] = "-machine", argv[n++] = machine;
@@ -771,6 +788,8 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	argv[n++] = "-smp", argv[n++] = smp;
 	argv[n++] = "-m", argv[n++] = mem;
 	argv[n++] = "-nographic";
+	if (qb->audio) /* or QEMU probes every sound system for the board's DisplayPort audio */
+		argv[n++] = "-audiodev", argv[n++] = "none,id=snd0";
 	/* No network: nothing in an image uses one, and QEMU's default NIC
 	 * needs a boot ROM (efi-virtio.rom) that a minimal install lacks. */
 	argv[n++] = "-nic", argv[n++] = "none";

@@ -794,6 +794,11 @@ static void board_facts(const struct plan *p, struct bp_header *h)
 		copy_name(h->machine, sizeof(h->machine), "virt");
 		if (board->psci == PLAN_PSCI_SMC)
 			h->flags |= BP_FLAG_VIRT;
+	} else if (board->fdt && fdt_node_check_compatible(board->fdt, 0, "xlnx,zynqmp-zcu102") == 0) {
+		/* QEMU answers PSCI's smc at EL1 and EL2 alike; EL2, as the
+		 * board's firmware enters U-Boot. */
+		copy_name(h->machine, sizeof(h->machine), "xlnx-zcu102");
+		h->flags |= BP_FLAG_VIRT;
 	}
 	const char *compat = NULL;
 	if (board->fdt && board->n_cpus) {

@@ -640,8 +640,46 @@ def dtc_sorted(args, stdin=None):
         return r.stdout, r.stderr
 
 
+# dtc 1.6.1's checks, the ones off by default included (`always_fail`, a
+# check of dtc's own tests, left out): the trees are compared with every
+# warning on. A check this dtc does not know is dropped (dtc_checks()).
+DTC_CHECKS = """addr_size_cells address_cells_is_cell alias_paths avoid_default_addr_size
+avoid_unnecessary_addr_size chosen_node_bootargs chosen_node_is_root chosen_node_stdout_path
+clocks_is_cell clocks_property compatible_is_string_list cooling_device_is_cell
+cooling_device_property deprecated_gpio_property device_type_is_string dma_ranges_format
+dmas_is_cell dmas_property duplicate_label duplicate_node_names duplicate_property_names
+explicit_phandles gpios_property graph_child_address graph_endpoint graph_nodes graph_port
+hwlocks_is_cell hwlocks_property i2c_bus_bridge i2c_bus_reg interrupt_provider
+interrupts_extended_is_cell interrupts_extended_property interrupts_property io_channels_is_cell
+io_channels_property iommus_is_cell iommus_property label_is_string mboxes_is_cell
+mboxes_property model_is_string msi_parent_is_cell msi_parent_property mux_controls_is_cell
+mux_controls_property name_is_string name_properties names_is_string_list node_name_chars
+node_name_chars_strict node_name_format node_name_vs_property_name
+obsolete_chosen_interrupt_controller path_references pci_bridge pci_device_bus_num
+pci_device_reg phandle_references phys_is_cell phys_property power_domains_is_cell
+power_domains_property property_name_chars property_name_chars_strict pwms_is_cell pwms_property
+reg_format resets_is_cell resets_property simple_bus_bridge simple_bus_reg size_cells_is_cell
+sound_dai_is_cell sound_dai_property spi_bus_bridge spi_bus_reg status_is_string
+thermal_sensors_is_cell thermal_sensors_property unique_unit_address
+unique_unit_address_if_enabled unit_address_format unit_address_vs_reg""".split()
+_dtc_flags = None
+
+
+def dtc_checks():
+    """-W for every check of DTC_CHECKS this dtc knows (asked once)."""
+    global _dtc_flags
+    if _dtc_flags is None:
+        with tempfile.NamedTemporaryFile("w", suffix=".dts") as t:
+            t.write("/dts-v1/;\n/ { };\n")
+            t.flush()
+            known = [c for c in DTC_CHECKS
+                     if run(["dtc", "-q", "-W", c, "-I", "dts", "-O", "dtb", "-o", os.devnull, t.name]).returncode == 0]
+        _dtc_flags = [a for c in known for a in ("-W", c)]
+    return _dtc_flags
+
+
 def warnings(dtb):
-    r = run(["dtc", "-I", "dtb", "-O", "dtb", "-o", os.devnull, dtb])
+    r = run(["dtc"] + dtc_checks() + ["-I", "dtb", "-O", "dtb", "-o", os.devnull, dtb])
     # "file.dtb: Warning (check): /path: message" -> without the file
     return {line.split(": ", 1)[1] for line in r.stderr.splitlines() if "Warning" in line}
 
