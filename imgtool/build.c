@@ -4,15 +4,16 @@
  * The shape: collect one job per artifact to build, check its inputs,
  * write its script and the Ninja file (each only when its text changes, so
  * that Ninja and the scripts see stable timestamps), run Ninja, and turn
- * what the scripts append to this run's progress file ("start N what",
+ * the events the scripts write into this run's event pipe ("start N what",
  * "done N what built|uptodate", "fail N what") into progress lines and
- * errors.
+ * errors, as they come: mkimg sleeps in read() until one does, or until
+ * the pipe's end (Ninja and every script gone), never polling.
  *
  * No manifest string and no path reaches a shell as text: Ninja runs in
  * OUT/build (-C), so its file names only fixed relative paths
  * ("node0/kernel.sh", "../node0/Kernel.0.elf"); every value a script uses
- * is one single-quoted shell word (sb_sh); the progress file, which is
- * this run's own, comes through the environment (MKIMG_PROGRESS).
+ * is one single-quoted shell word (sb_sh); the event pipe, which is this
+ * run's own, comes through the environment (MKIMG_PROGRESS=/dev/fd/N).
  */
 #define _GNU_SOURCE /* realpath, pipe2, prctl */
 #include "build.h"
@@ -76,8 +77,8 @@ struct ctx {
 	struct job *jobs;
 	size_t n_jobs;
 	unsigned jobs_max;
-	char *progress;                 /* this run's event file, absolute */
-	long progress_off;
+	char events[512];               /* a partial event line from the pipe */
+	size_t events_len;
 	struct diags *d;
 };
 
@@ -311,10 +312,15 @@ static const char script_tail[] =
 	"build() {\n"
 	"\tsync_tree || return 1\n"
 	"\tif needs_configure; then configure && cp \"$0\" \"$dir/mkimg-configured\" || return 1; fi\n"
-	"\t\"$cmake\" --build \"$dir\" --parallel \"$jobs\" ${target:+--target \"$target\"} || return 1\n"
+	"\t# Ninja itself (the generator): cmake --build around it costs more than it.\n"
+	"\t\"$ninja\" -C \"$dir\" -j \"$jobs\" ${target:+\"$target\"} || return 1\n"
 	"\t[ -f \"$made\" ] || { echo \"mkimg: the build made no '$made'\"; return 1; }\n"
-	"\t# Copied only when it changed, so its timestamp says when it last did.\n"
-	"\tcmp -s \"$made\" \"$out\" || { cp \"$made\" \"$out.tmp\" && mv \"$out.tmp\" \"$out\"; }\n"
+	"\t# Copied only when it changed, so its timestamp says when it last did;\n"
+	"\t# compared only when the build wrote it since the last comparison.\n"
+	"\tif [ ! -f \"$out\" ] || [ \"$made\" -nt \"$dir/mkimg-copied\" ]; then\n"
+	"\t\tcmp -s \"$made\" \"$out\" || { cp \"$made\" \"$out.tmp\" && mv \"$out.tmp\" \"$out\"; } || return 1\n"
+	"\t\t: >\"$dir/mkimg-copied\"\n"
+	"\tfi\n"
 	"}\n\n"
 	"# Events for mkimg, which reads them as they come.\n"
 	"echo \"start $id $what\" >>\"$progress\"\n"
@@ -350,7 +356,7 @@ static char *script_text(const struct ctx *c, const struct job *j)
 	sb_var(&b, "src", j->src), sb_var(&b, "dir", j->dir), sb_var(&b, "tree", tree);
 	sb_var(&b, "stable", j->stable), sb_var(&b, "project", project);
 	sb_var(&b, "made", made), sb_var(&b, "out", j->out), sb_var(&b, "log", j->log);
-	sb_var(&b, "cmake", c->cmake);
+	sb_var(&b, "cmake", c->cmake), sb_var(&b, "ninja", c->ninja);
 	sb_var(&b, "target", sel4 ? "mkimg-node" : "");
 	/* Not part of the configuration: another -j or run must not configure
 	 * anew. Run by hand, the events go nowhere. */
@@ -584,17 +590,7 @@ static int prepare(struct ctx *c)
 	r = write_if_changed(path, text, strlen(text), c->d);
 	free(text);
 	free(path);
-	if (r < 0)
-		return -1;
-	/* This run's events only, in a file of its own. */
-	path = xasprintf("%s/build/progress", c->out);
-	c->progress = temp_create(path);
-	if (!c->progress) {
-		struct mk_loc loc = {.file = path};
-		diag_error(c->d, &loc, NULL, "cannot create a file beside '%s': %s", path, strerror(errno));
-	}
-	free(path);
-	return c->progress ? 0 : -1;
+	return r < 0 ? -1 : 0;
 }
 
 static struct job *find_job(struct ctx *c, unsigned id, const char *what)
@@ -701,32 +697,44 @@ static void event(struct ctx *c, const char *line)
 		fflush(f);
 }
 
-/* Read the events appended since the last call. */
-static void read_events(struct ctx *c)
+/* Take the whole lines of `n` new bytes from the event pipe. A line
+ * longer than the buffer is not an event: it is dropped. */
+static void take_events(struct ctx *c, const char *buf, size_t n)
 {
-	FILE *f = fopen(c->progress, "r");
-	char line[256];
-	if (!f)
-		return;
-	fseek(f, c->progress_off, SEEK_SET);
-	while (fgets(line, sizeof(line), f) && strchr(line, '\n')) {
-		c->progress_off = ftell(f);
-		event(c, line);
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] != '\n') {
+			if (c->events_len < sizeof(c->events) - 1)
+				c->events[c->events_len++] = buf[i];
+			continue;
+		}
+		c->events[c->events_len] = '\0';
+		event(c, c->events);
+		c->events_len = 0;
 	}
-	fclose(f);
 }
 
 /* Run Ninja in OUT/build, in a process group of its own (a signal to mkimg
  * stops the whole build: see output.h), its own output into
- * OUT/build/ninja.log, reading events as they come. Returns Ninja's exit
- * status, or -1 if it could not start. */
+ * OUT/build/ninja.log, reading events from a pipe whose write end Ninja
+ * and the scripts inherit, until the last of them closes it. Returns
+ * Ninja's exit status, or -1 if it could not start. */
 static int run_ninja(struct ctx *c)
 {
 	char *dir = xasprintf("%s/build", c->out), *log = xasprintf("%s/build/ninja.log", c->out);
 	char jobs[16];
 	snprintf(jobs, sizeof(jobs), "%u", c->jobs_max);
 	char *argv[] = {(char *)c->ninja, "-C", dir, "-j", jobs, NULL};
-	char *progress_env = xasprintf("MKIMG_PROGRESS=%s", c->progress);
+	int events[2] = {-1, -1};
+	if (pipe2(events, O_CLOEXEC) < 0) {
+		diag_error(c->d, NULL, NULL, "cannot make a pipe: %s", strerror(errno));
+		free(dir), free(log);
+		return -1;
+	}
+	/* The write end for Ninja and the scripts: an fd above the standard
+	 * ones that survives exec. */
+	int wfd = fcntl(events[1], F_DUPFD, 10);
+	close(events[1]);
+	char *progress_env = xasprintf("MKIMG_PROGRESS=/dev/fd/%d", wfd);
 	size_t n_env = 0;
 	while (environ[n_env])
 		n_env++;
@@ -750,6 +758,7 @@ static int run_ninja(struct ctx *c)
 		close(report[0]);
 		close(report[1]);
 	} else if (pid == 0) {
+		close(events[0]);
 		int fd, e;
 		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -769,6 +778,7 @@ static int run_ninja(struct ctx *c)
 	} else {
 		setpgid(pid, pid); /* as the child does: whichever runs first */
 		close(report[1]);
+		close(wfd), wfd = -1; /* the pipe ends when the build's last holder exits */
 		if (read(report[0], &err, sizeof(err)) != sizeof(err))
 			err = 0; /* closed by the exec: Ninja runs */
 		close(report[0]);
@@ -780,16 +790,22 @@ static int run_ninja(struct ctx *c)
 	} else {
 		int st;
 		pid_t r;
-		struct timespec tick = {0, 50 * 1000 * 1000};
+		char buf[4096];
+		ssize_t got;
 		output_child_group(pid);
-		while ((r = waitpid(pid, &st, WNOHANG)) == 0 || (r < 0 && errno == EINTR)) {
-			read_events(c);
-			nanosleep(&tick, NULL);
-		}
+		while ((got = read(events[0], buf, sizeof(buf))) != 0)
+			if (got > 0)
+				take_events(c, buf, (size_t)got);
+			else if (errno != EINTR)
+				break;
+		while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+			;
 		output_child_group(0);
-		read_events(c);
 		status = r == pid && WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 	}
+	if (wfd >= 0)
+		close(wfd);
+	close(events[0]);
 	free(env);
 	free(progress_env);
 	free(dir);
@@ -872,8 +888,6 @@ int build_nodes(const struct plan *p, const char *outdir, const struct build_opt
 	}
 	ret = 0;
 done:
-	if (c.progress)
-		temp_remove(c.progress);
 	free(tried);
 	free_jobs(&c);
 	free(c.out);
