@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* image.c - see image.h. */
 #include "image.h"
+
+#define UART_HOST_TABLE
+#include "mkimg_uart.h"
 #include "output.h"
 #include "sha256_host.h"
 
@@ -31,6 +34,13 @@ bool image_probe(const char *path)
 	uint64_t magic;
 	memcpy(&magic, head + LDR_HDR_MAGIC, 8);
 	return (n >= SELFMAG && !memcmp(head, ELFMAG, SELFMAG)) || (n == sizeof(head) && magic == LDR_MAGIC);
+}
+
+
+/* The console's kind as include/mkimg_uart.h names it. */
+static const char *console_kind_name(const struct bp_header *h)
+{
+	return h->console_kind < UART_KINDS ? uart_kind_names[h->console_kind] : "unknown";
 }
 
 static int bad_image(struct diags *d, const char *path, const char *msg)
@@ -358,9 +368,12 @@ static void inspect_print(FILE *f, const struct image *im)
 		fputs("(not QEMU virt)", f);
 	fprintf(f, "%s, %u x ", h->flags & BP_FLAG_VIRT ? " (virtualization=on)" : "", h->cpus);
 	put_name(f, h->cpu, sizeof(h->cpu), 0);
-	fprintf(f, ", %s RAM at 0x%" PRIx64 ", GICv%u, PSCI %s, console 0x%" PRIx64 "\n", fmt_size(s, h->ram_size),
+	fprintf(f, ", %s RAM at 0x%" PRIx64 ", GICv%u, PSCI %s, console %s 0x%" PRIx64, fmt_size(s, h->ram_size),
 		h->ram_base, h->gic_version, h->psci == BP_PSCI_SMC ? "smc" : h->psci == BP_PSCI_HVC ? "hvc" : "none",
-		h->console);
+		console_kind_name(h), h->console);
+	if (h->console_kind == UART_NS16550)
+		fprintf(f, " (reg-shift %u, %u-byte access)", h->console_shift, h->console_width);
+	fputc('\n', f);
 	fprintf(f, "loader region [0x%" PRIx64 ", 0x%" PRIx64 "), copy-phase tables [0x%" PRIx64 ", 0x%" PRIx64 ")\n",
 		h->image_base, h->region_end, h->copy_tables, h->copy_tables_end);
 	for (uint32_t i = 0; i < h->pools_count; i++) {
@@ -497,6 +510,8 @@ static void inspect_json(FILE *f, const struct image *im, bool verified)
 	json_hex(f, "image_base", h->image_base, true);
 	json_hex(f, "region_end", h->region_end, true);
 	json_hex(f, "console", h->console, true);
+	fprintf(f, "\"console_kind\": \"%s\", \"console_shift\": %u, \"console_width\": %u, ", console_kind_name(h),
+		h->console_shift, h->console_width);
 	json_hex(f, "primary_mpidr", h->primary_mpidr, true);
 	fprintf(f, "\"psci\": \"%s\", \"gic_version\": %u},\n \"copy_maps\": {\"el1\": ",
 		h->psci == BP_PSCI_SMC ? "smc" : h->psci == BP_PSCI_HVC ? "hvc" : "none", h->gic_version);
@@ -743,14 +758,17 @@ out:
 
 /* The QEMU machines `run` boots, by the boot plan's machine name (pack.c's
  * board_facts): where the machine's RAM starts (what -m counts from),
- * whether it takes gic-version=, and whether it models a sound device. */
+ * whether it takes gic-version=, whether it models a sound device, and
+ * whether its network is an added NIC (virt's needs a boot ROM a minimal
+ * install lacks: none) or built in (the zcu102's GEMs: left on the default
+ * network, since without a peer each one warns). */
 static const struct qemu_board {
 	const char *name;
 	uint64_t ram_start;
-	bool gic_option, audio;
+	bool gic_option, audio, no_nic;
 } qemu_boards[] = {
-	{"virt", 0x40000000, true, false},
-	{"xlnx-zcu102", 0, false, true},
+	{"virt", 0x40000000, true, false, true},
+	{"xlnx-zcu102", 0, false, true, false},
 };
 
 int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags *d)
@@ -792,7 +810,8 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 		argv[n++] = "-audiodev", argv[n++] = "none,id=snd0";
 	/* No network: nothing in an image uses one, and QEMU's default NIC
 	 * needs a boot ROM (efi-virtio.rom) that a minimal install lacks. */
-	argv[n++] = "-nic", argv[n++] = "none";
+	if (qb->no_nic)
+		argv[n++] = "-nic", argv[n++] = "none";
 	if (im.elf) {
 		argv[n++] = "-kernel", argv[n++] = (char *)path;
 	} else {

@@ -12,6 +12,9 @@
  */
 #include "pack.h"
 
+#define UART_HOST_TABLE
+#include "mkimg_uart.h"
+
 #include "bootplan.h"
 #include "image.h"
 #include "output.h"
@@ -107,6 +110,7 @@ struct packer {
 	struct bp_map *maps;
 	size_t n_maps;
 	uint64_t console;
+	uint32_t console_kind, console_shift, console_width;
 };
 
 static uint64_t align_up(uint64_t v, uint64_t a)
@@ -746,9 +750,33 @@ static uint64_t count_tables(const struct bp_map *m, size_t n, unsigned roots)
 	return roots + nk;
 }
 
+/* The kind of UART a board's device node is, by the first of its
+ * compatibles the table knows, with a 16550's reg-shift and reg-io-width
+ * (as Linux reads them: 0 and 1 when absent). */
+static struct uart uart_of(const void *fdt, const char *path, uint64_t base)
+{
+	int node = fdt ? fdt_path_offset(fdt, path) : -1, len = 0;
+	const char *c = node >= 0 ? fdt_getprop(fdt, node, "compatible", &len) : NULL;
+	uint32_t kind = UART_NONE, shift = 0, width = 4;
+	for (int at = 0; c && at < len && kind == UART_NONE;) {
+		size_t n = strnlen(c + at, (size_t)(len - at));
+		for (size_t i = 0; i < sizeof(uart_compatibles) / sizeof(uart_compatibles[0]); i++)
+			if (n == strlen(uart_compatibles[i].compatible) && !memcmp(c + at, uart_compatibles[i].compatible, n))
+				kind = uart_compatibles[i].kind;
+		at += (int)n + 1;
+	}
+	if (kind == UART_NS16550) {
+		const fdt32_t *v = fdt_getprop(fdt, node, "reg-shift", &len);
+		shift = v && len == 4 ? fdt32_to_cpu(*v) : 0;
+		v = fdt_getprop(fdt, node, "reg-io-width", &len);
+		width = v && len == 4 ? fdt32_to_cpu(*v) : 1;
+	}
+	return (struct uart){(uintptr_t)base, kind, shift, width};
+}
+
 /* The console the loader prints on: the plan's shared console, else the
- * tree's /chosen stdout-path; a PL011 or nothing. */
-static uint64_t find_console(const struct plan *p, struct diags *d)
+ * tree's /chosen stdout-path; a UART of include/mkimg_uart.h, or nothing. */
+static struct uart find_console(const struct plan *p, struct diags *d)
 {
 	const struct plan_board *board = &p->board;
 	const char *path = p->console;
@@ -764,13 +792,27 @@ static uint64_t find_console(const struct plan *p, struct diags *d)
 		}
 	}
 	const struct plan_device *dev = path ? plan_find_device(board, path) : NULL;
-	if (!dev || !dev->n_regs || !dev->compatible || strcmp(dev->compatible, "arm,pl011")) {
-		struct mk_loc loc = {.file = board->path};
-		diag_warn(d, &loc, "console-none", "no PL011 console for the loader's log%s%s: it boots silently",
+	struct mk_loc loc = {.file = board->path};
+	struct uart none = {0};
+	if (!dev || !dev->n_regs) {
+		diag_warn(d, &loc, "console-none", "no console for the loader's log%s%s: it boots silently",
 			  path ? " at " : "", path ? path : "");
-		return 0;
+		return none;
 	}
-	return dev->regs[0].base;
+	struct uart u = uart_of(board->fdt, dev->path, dev->regs[0].base);
+	if (u.kind != UART_NONE && uart_make(u.base, u.kind, u.shift, u.width).kind == UART_NONE) {
+		diag_warn(d, &loc, "console-unknown", "the console %s is a 16550 with reg-shift %u and reg-io-width %u, "
+			  "which the loader does not drive (reg-shift 0..3, width 1 or 4): it boots silently", path,
+			  u.shift, u.width);
+		return none;
+	}
+	if (u.kind == UART_NONE) {
+		diag_warn(d, &loc, "console-unknown", "the console %s is a UART mkimg has no driver for (%s): "
+			  "the loader and the demo kernel boot silently; the known ones are PL011, 16550/8250, "
+			  "Amlogic meson, i.MX, Cadence and BCM2835 aux", path, dev->compatible ? dev->compatible : "no compatible");
+		return none;
+	}
+	return u;
 }
 
 static void copy_name(char *dst, size_t n, const char *src)
@@ -1098,6 +1140,9 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	h.version = BP_VERSION;
 	h.console = pk->console;
 	h.console_check = ~pk->console;
+	h.console_kind = pk->console_kind;
+	h.console_shift = (uint8_t)pk->console_shift;
+	h.console_width = (uint8_t)pk->console_width;
 	h.image_base = base;
 	h.image_size = img.size;
 	h.region_end = range_end(p->loader);
@@ -1153,7 +1198,9 @@ int pack_image(const struct plan *p, const struct node_inputs *in, const char *l
 	}
 	if (!ok || p->n_boot != p->n_nodes)
 		goto out;
-	pk.console = find_console(p, d);
+	struct uart con = find_console(p, d);
+	pk.console = con.kind != UART_NONE ? con.base : 0;
+	pk.console_kind = con.kind, pk.console_shift = con.shift, pk.console_width = con.width;
 	ret = build_image(&pk, outdir, res);
 out:
 	for (size_t i = 0; i < p->n_nodes; i++) {

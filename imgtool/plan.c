@@ -102,7 +102,8 @@ const struct plan_check plan_checks[] = {
 	{"image-input", "a kernel, root task or node tree that cannot be packed for its node"},
 	{"image-overlap", "a node's kernel, tree or root task over the loader's region"},
 	{"loader-room", "the loader's region too small for the image and its page tables"},
-	{"console-none", "warning: no PL011 console for the loader's log"},
+	{"console-none", "warning: no console for the loader's log"},
+	{"console-unknown", "warning: a console UART the loader and the demo kernel have no driver for"},
 	{"image", "an image that is not what 'mkimg pack' writes, or whose checksums fail"},
 	/* node builds (build.c) */
 	{"sel4-source", "a 'build: sel4' source folder that is not a seL4 checkout"},

@@ -22,7 +22,7 @@
 #define MKIMG_BOOTPLAN_H
 
 #define BP_MAGIC 0x4e414c50544f4f42 /* "BOOTPLAN" read as a little-endian u64 */
-#define BP_VERSION 2 /* 2: the pools the loader zeroes */
+#define BP_VERSION 3 /* 2: the pools the loader zeroes; 3: the console's kind */
 #define BP_MEMBER "bootplan" /* the plan's name in the payload; its data lands 8-aligned */
 #define BP_PLAN_OFFSET 120  /* its data, from the payload's start: the CPIO header (110) and name, 4-aligned */
 
@@ -82,7 +82,7 @@ struct bp_header {
 	uint64_t magic;           /* BP_MAGIC */
 	uint32_t version;         /* BP_VERSION */
 	uint32_t size;            /* bytes of the plan, this header included */
-	uint64_t console;         /* PL011 base for the loader's log; 0 = silent */
+	uint64_t console;         /* the loader's log's UART (console_kind), or 0: silent */
 	uint64_t console_check;   /* ~console, so the loader may print before it checked the hash */
 	uint8_t sha256[32];       /* SHA-256 of bytes [0, 32) then [64, size) */
 	uint64_t image_base;      /* physical address of the image's first byte */
@@ -113,6 +113,10 @@ struct bp_header {
 	char name[32];               /* the plan's name, NUL padded */
 	char machine[16];            /* QEMU machine ("virt"), or "" */
 	char cpu[24];                /* QEMU cpu model ("cortex-a53") */
+	/* The console's UART (include/mkimg_uart.h): its kind, and a 16550's
+	 * reg-shift and access width; an unknown kind prints nothing. */
+	uint32_t console_kind;
+	uint8_t console_shift, console_width, console_pad[2];
 };
 
 /* One payload member (not the plan itself). */

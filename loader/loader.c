@@ -20,6 +20,7 @@
  *      and enter the last node (ours) on this cpu.
  */
 #include "bootplan_check.h"
+#include "mkimg_uart.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -66,21 +67,14 @@ static uint64_t current_el;
 
 /* ------------------------------------------------------------ console */
 
-#define PL011_DR 0x00
-#define PL011_FR 0x18
-#define PL011_FR_TXFF (1u << 5)
-
-static volatile uint32_t *uart;
+/* The plan's console (include/mkimg_uart.h): none until the plan names one. */
+static struct uart con;
 
 static void put(char c)
 {
-	if (!uart)
-		return;
 	if (c == '\n')
 		put('\r');
-	while (uart[PL011_FR / 4] & PL011_FR_TXFF)
-		;
-	uart[PL011_DR / 4] = (uint8_t)c;
+	uart_putc(&con, c);
 }
 
 static void put_str(const char *s)
@@ -267,8 +261,10 @@ static void find_and_check(struct bp_plan *pl, uint64_t el)
 		.el = el,
 	};
 	uint8_t sum[SHA256_BYTES];
-	if (h->console && h->console == ~h->console_check)
-		uart = (volatile uint32_t *)h->console;
+	if (h->console && h->console == ~h->console_check) {
+		con = uart_make(h->console, h->console_kind, h->console_shift, h->console_width);
+		uart_start(&con);
+	}
 	bp_find(__loader_end, &env, pl, check_failed, NULL);
 	bp_plan_sum(pl->h, sum);
 	if (!bp_same(sum, pl->h->sha256, SHA256_BYTES))

@@ -114,6 +114,14 @@ static bool same(const char *a, const char *b)
 	return *a == '\0';
 }
 
+static bool has_nul(const char *s, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!s[i])
+			return true;
+	return false;
+}
+
 /* A property's value as one cell (0 if it is not one). */
 static uint32_t cell(const uint8_t *v, uint32_t len)
 {
@@ -150,6 +158,8 @@ static bool read_tree(const struct tree *t)
 			const char *n = (const char *)p;
 			while (p < end && *p)
 				p++;
+			if (p == end)
+				return fail("a broken device tree (a node name without its end)");
 			p = t->base + ((p + 1 - t->base + 3) & ~3u);
 			if (depth < 8)
 				name[depth] = n;
@@ -158,7 +168,8 @@ static bool read_tree(const struct tree *t)
 			if (in_mkimg && same_prefix(n, "channel-")) {
 				if (mk__n_ch == MK_MAX_CHANNELS)
 					return fail("more channels than the library holds");
-				mk__n_ch++;
+				peer_index[mk__n_ch] = UINT32_MAX; /* until the tree says */
+				mk__ch[mk__n_ch++].sgi = UINT32_MAX;
 			} else if (in_mkimg && same_prefix(n, "pool@")) {
 				if (mk__n_pool == MK_MAX_POOLS)
 					return fail("more pools than the library holds");
@@ -175,10 +186,12 @@ static bool read_tree(const struct tree *t)
 			if (len > (uint32_t)(end - v) || nameoff >= t->size_strings)
 				return fail("a broken device tree");
 			const char *pn = (const char *)t->base + t->off_strings + nameoff;
+			if (!has_nul(pn, t->size_strings - nameoff))
+				return fail("a broken device tree (a property name without its end)");
 			p = t->base + ((v + len - t->base + 3) & ~3u);
 			bool chosen = depth >= 2 && same(name[1], "chosen");
 			bool mkimg = chosen && depth >= 3 && same(name[2], "mkimg");
-			if (depth == 2 && chosen && same(pn, "mkimg,node-id")) {
+			if (depth == 2 && chosen && same(pn, "mkimg,node-id") && len == 4) {
 				mk__node_id = cell(v, len), have_id = true;
 			} else if (depth == 3 && mkimg) {
 				if (same(pn, "node-index"))
@@ -199,8 +212,10 @@ static bool read_tree(const struct tree *t)
 					peer_index[i] = cell(v, len);
 				else if (same(pn, "sgi-target"))
 					sgi_target[i] = cell(v, len);
-				else if (same(pn, "direction"))
-					mk__ch[i].direction = same((const char *)v, "send") ? MK_SEND : MK_RECEIVE;
+				else if (same(pn, "direction") && len == 5 && !v[4])
+					mk__ch[i].direction = same((const char *)v, "send") ? MK_SEND : 0;
+				else if (same(pn, "direction") && len == 8 && !v[7])
+					mk__ch[i].direction = same((const char *)v, "receive") ? MK_RECEIVE : 0;
 			} else if (depth == 4 && mkimg && same_prefix(name[3], "pool@")) {
 				unsigned i = mk__n_pool - 1;
 				if (same(pn, "label") && len && v[len - 1] == '\0')
@@ -223,7 +238,14 @@ static bool read_tree(const struct tree *t)
 			return fail("a pool without a 'reg' of one region");
 		mk__pool[i].paddr = cells(regs[i].reg, ac);
 		mk__pool[i].size = cells(regs[i].reg + 4 * ac, sc);
+		uint64_t page = (1ull << seL4_PageBits) - 1;
+		if (!mk__pool[i].size || (mk__pool[i].paddr & page) || (mk__pool[i].size & page) ||
+		    mk__pool[i].paddr + mk__pool[i].size < mk__pool[i].paddr)
+			return fail("a pool that is empty, not whole pages, or past the end of memory");
 	}
+	for (unsigned i = 0; i < mk__n_ch; i++)
+		if (mk__ch[i].sgi > 15 || !mk__ch[i].direction || peer_index[i] == UINT32_MAX)
+			return fail("a channel without an SGI 0..15, a direction or a peer-index");
 	return true;
 }
 
@@ -252,11 +274,16 @@ static bool slot(seL4_CPtr *out)
 	return true;
 }
 
+/* One object from `ut` into a new slot; the slot is given back when the
+ * retype fails. */
 static seL4_Error retype(seL4_CPtr ut, seL4_Word type, seL4_Word bits, seL4_CPtr *out)
 {
 	if (!slot(out))
 		return seL4_NotEnoughMemory;
-	return seL4_Untyped_Retype(ut, type, bits, seL4_CapInitThreadCNode, 0, 0, *out, 1);
+	seL4_Error e = seL4_Untyped_Retype(ut, type, bits, seL4_CapInitThreadCNode, 0, 0, *out, 1);
+	if (e != seL4_NoError)
+		next_slot--;
+	return e;
 }
 
 /* An object from the first RAM (not device) untyped that has room. */
@@ -267,9 +294,8 @@ static seL4_Error retype_ram(seL4_Word type, seL4_Word bits, seL4_CPtr *out)
 		const seL4_UntypedDesc *d = &bi->untypedList[ut - bi->untyped.start];
 		if (d->isDevice || d->sizeBits < bits)
 			continue;
-		if ((e = retype(ut, type, bits, out)) == seL4_NoError)
+		if ((e = retype(ut, type, bits, out)) == seL4_NoError || next_slot >= bi->empty.end)
 			return e;
-		next_slot--; /* that untyped is full: the slot is still free */
 	}
 	return e;
 }
@@ -291,35 +317,57 @@ static bool map(seL4_CPtr frame, seL4_Word vaddr)
 	return fail("cannot map a pool frame: page tables keep missing");
 }
 
-/* The pool's frames, from the device untyped that covers it. */
+/* The device untyped that holds physical address `pa`, or 0. */
+static seL4_CPtr device_untyped_at(uint64_t pa)
+{
+	for (seL4_CPtr ut = bi->untyped.start; ut < bi->untyped.end; ut++) {
+		const seL4_UntypedDesc *d = &bi->untypedList[ut - bi->untyped.start];
+		if (d->isDevice && pa >= d->paddr && pa - d->paddr < (1ull << d->sizeBits))
+			return ut;
+	}
+	return 0;
+}
+
+/* The pool's frames, from the device untypeds that cover it: seL4 cuts
+ * device memory into naturally aligned blocks, so a pool may span several.
+ * In each, memory is handed out in order: filler untypeds (the largest
+ * aligned ones that fit) up to where the pool starts in it, then frames. */
 static bool map_pool(struct mk_pool *pool, seL4_Word vaddr)
 {
 	uint64_t base = pool->paddr, end = pool->paddr + pool->size;
-	for (seL4_CPtr ut = bi->untyped.start; ut < bi->untyped.end; ut++) {
+	for (uint64_t at = base; at < end;) {
+		seL4_CPtr ut = device_untyped_at(at);
+		if (!ut) {
+			struct mk_line l = {0};
+			mk_str(&l, "connect: pool '");
+			mk_str(&l, pool->name);
+			mk_str(&l, "': no device untyped holds ");
+			mk_hex(&l, at);
+			mk_str(&l, " (seL4 gave that memory to this kernel, or to no one)");
+			mk_print(&l);
+			return false;
+		}
 		const seL4_UntypedDesc *d = &bi->untypedList[ut - bi->untyped.start];
-		uint64_t ub = d->paddr, ue = d->paddr + (1ull << d->sizeBits);
-		if (!d->isDevice || base < ub || end > ue)
-			continue;
-		/* Fill up to the pool's base with the largest aligned untypeds
-		 * that fit. */
+		uint64_t ue = d->paddr + (1ull << d->sizeBits), stop = end < ue ? end : ue;
 		uint64_t *next = &device_next[ut - bi->untyped.start];
 		if (!*next)
-			*next = ub;
-		if (*next > base)
-			return fail("the pools' device untyped was used past a pool's base (pools out of order?)");
-		for (uint64_t at = *next; at < base;) {
+			*next = d->paddr;
+		if (*next > at)
+			return fail("a pool's device untyped was used past the pool's start (pools out of order?)");
+		while (*next < at) {
 			unsigned b = 4;
-			while (b < 47 && !(at & ((1ull << (b + 1)) - 1)) && at + (1ull << (b + 1)) <= base)
+			while (b + 1 < d->sizeBits && !(*next & ((1ull << (b + 1)) - 1)) && *next + (1ull << (b + 1)) <= at)
 				b++;
 			seL4_CPtr filler;
 			seL4_Error e = retype(ut, seL4_UntypedObject, b, &filler);
 			if (e != seL4_NoError)
-				return fail_err("cannot reach a pool's base in its device untyped", e);
-			at += 1ull << b;
+				return fail_err("cannot reach a pool's start in its device untyped", e);
+			*next += 1ull << b;
 		}
-		for (uint64_t at = base; at < end;) {
-			bool large = !(at & ((1ull << seL4_LargePageBits) - 1)) && end - at >= (1ull << seL4_LargePageBits) &&
-				     !((vaddr + (at - base)) & ((1ull << seL4_LargePageBits) - 1));
+		while (at < stop) {
+			uint64_t large_size = 1ull << seL4_LargePageBits;
+			bool large = !(at & (large_size - 1)) && stop - at >= large_size &&
+				     !((vaddr + (at - base)) & (large_size - 1));
 			seL4_Word type = large ? seL4_ARM_LargePageObject : seL4_ARM_SmallPageObject;
 			seL4_Word bits = large ? seL4_LargePageBits : seL4_PageBits;
 			seL4_CPtr frame;
@@ -329,17 +377,11 @@ static bool map_pool(struct mk_pool *pool, seL4_Word vaddr)
 			if (!map(frame, vaddr + (at - base)))
 				return false;
 			at += 1ull << bits;
+			*next = at;
 		}
-		*next = end;
-		pool->base = (volatile void *)vaddr;
-		return true;
 	}
-	struct mk_line l = {0};
-	mk_str(&l, "connect: no device untyped holds pool '");
-	mk_str(&l, pool->name);
-	mk_str(&l, "' (is the pool inside this kernel's RAM?)");
-	mk_print(&l);
-	return false;
+	pool->base = (volatile void *)vaddr;
+	return true;
 }
 
 static bool bind_channels(void)
@@ -406,9 +448,10 @@ static void lock(void)
 		volatile uint32_t *other = sync_slot(j);
 		while (other[1])
 			barrier();
-		for (;;) {
+		barrier();
+		for (uint32_t mine = me[2];;) {
 			uint32_t t = other[2];
-			if (!t || t > me[2] || (t == me[2] && j > node_index))
+			if (!t || t > mine || (t == mine && j > node_index))
 				break;
 			barrier();
 		}
@@ -486,7 +529,9 @@ int mk_signal(int ch)
 		}
 		ready_seen[ch] = true;
 	}
-	barrier(); /* the pool's bytes before the signal */
+	/* The pool's bytes before the signal: a DSB, since on GICv3 seL4 raises
+	 * the SGI with a system register write, which a DMB does not order. */
+	__asm__ volatile("dsb sy" ::: "memory");
 	seL4_Signal(cap[ch]);
 	return 0;
 }

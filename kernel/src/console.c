@@ -3,12 +3,11 @@
 #include "console.h"
 
 #include "arch.h"
+#include "mkimg_uart.h"
 
-/* PL011 registers (32-bit) and flags. */
-#define UART_DR 0x00
-#define UART_FR 0x18
-#define FR_BUSY (1u << 3) /* still sending */
-#define FR_TXFF (1u << 5) /* transmit FIFO full */
+/* A PL011's flag register says when it has sent everything. */
+#define PL011_FR 0x18
+#define PL011_FR_BUSY (1u << 3)
 
 #ifndef KERNEL_PRINT_SLOT
 #define KERNEL_PRINT_SLOT 0
@@ -21,28 +20,28 @@
 #endif
 
 /* In .data, not BSS: the exception path reads it even if BSS was not zeroed. */
-static __attribute__((section(".data"))) volatile uint32_t *uart;
+static __attribute__((section(".data"))) struct uart con = {0, UART_NONE, 0, 4};
 
-void console_attach(uint64_t va)
+void console_attach(uint64_t va, uint32_t kind, uint32_t shift, uint32_t width)
 {
-	uart = (volatile uint32_t *)va;
+	con = uart_make(va, kind, shift, width);
 }
 
 bool console_attached(void)
 {
-	return uart != 0;
+	return con.kind != UART_NONE;
 }
 
-static uint32_t flags(void)
+/* Still sending what it was given (a PL011 says so; the others are taken
+ * to be idle once they take a byte). */
+static bool busy(void)
 {
-	return uart[UART_FR / 4];
+	return con.kind == UART_PL011 && (uart_reg_read(&con, PL011_FR) & PL011_FR_BUSY);
 }
 
 static void put(char c)
 {
-	while (flags() & FR_TXFF)
-		cpu_relax();
-	uart[UART_DR / 4] = (uint8_t)c;
+	uart_putc(&con, c);
 }
 
 static void wait_for_slot(void)
@@ -55,7 +54,7 @@ static void wait_for_slot(void)
 	uint64_t start = slot * (KERNEL_PRINT_SLOT % KERNEL_PRINT_SLOTS);
 	for (;;) {
 		uint64_t pos = read_cntvct() % frame;
-		if (pos >= start && pos < start + slot / 4 && !(flags() & FR_BUSY))
+		if (pos >= start && pos < start + slot / 4 && !busy())
 			return;
 		/* `yield`, not a bare spin: where vCPUs share a host thread
 		 * (QEMU's single-threaded TCG) it lets the printing one run. */
@@ -65,7 +64,7 @@ static void wait_for_slot(void)
 
 void console_line(const char *s)
 {
-	if (!uart)
+	if (con.kind == UART_NONE)
 		return;
 	wait_for_slot();
 	while (*s)

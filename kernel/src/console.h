@@ -17,8 +17,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The UART's registers are at `va` from now on. */
-void console_attach(uint64_t va);
+/* The UART's registers are at `va` from now on; its kind, a 16550's
+ * reg-shift and access width as include/mkimg_uart.h names them (the node's
+ * tree says, through kernel_base). An unknown kind prints nothing. */
+void console_attach(uint64_t va, uint32_t kind, uint32_t shift, uint32_t width);
 bool console_attached(void);
 /* Wait for this node's slot, then send `s` and a line end. */
 void console_line(const char *s);

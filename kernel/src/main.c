@@ -243,7 +243,7 @@ void kernel_main(uint64_t ui_start, uint64_t ui_end, int64_t pv_offset, uint64_t
 	check_registers(&r, bss_bad);
 	/* Then our own tables: the window over our RAM and the console. */
 	mmu_take_over();
-	console_attach(uart_va());
+	console_attach(uart_va(), KERNEL_UART_KIND, KERNEL_UART_SHIFT, KERNEL_UART_WIDTH);
 	if (check_args(&r, &a))
 		check_dtb(&r, &a);
 	if (!r.fails.len)

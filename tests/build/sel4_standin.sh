@@ -20,7 +20,7 @@ nodes:
     kernel:
       build: sel4
       source: $SEL4
-      options: {KernelDebugBuild: ON, KernelPrinting: ON}
+      options: {KernelDebugBuild: ON, KernelPrinting: ON, StandinUnused: ON}
     rootserver: {build: cmake, source: $SEL4/roottask}
   - id: 1
     cpus: [1]
@@ -59,13 +59,17 @@ cmp -s "$O/node0/kernel-overlay.dts" "$O/build/node0/kernel-tree/kernel-overlay.
 # What seL4 did not take is a warning at the option's line, with the reason
 # read from seL4's own declaration; node 1 asked for nothing seL4 refused.
 expect_line err "sel4.yaml:11:39: warning: node 0: seL4 option KernelPrinting: asked ON, seL4 set OFF: its condition 'NOT KernelVerificationBuild' is false (KernelVerificationBuild is ON) [sel4-option]"
-expect_line err "sel4.yaml:11:17: warning: node 0: seL4 has no option 'KernelDebugBuild' (asked 'ON'); check its spelling against seL4's config.cmake [sel4-option]"
+expect_line err "sel4.yaml:11:17: warning: node 0: seL4 did not take option 'KernelDebugBuild' (asked ON): no CMake file of seL4 names it; check its spelling [sel4-option]"
+expect_line err "sel4.yaml:11:59: warning: node 0: seL4 did not take option 'StandinUnused' (asked ON): seL4 declares it in config.cmake, which this configuration (platform, architecture, other options) does not use [sel4-option]"
 grep -q "node 1" err && { cat err >&2; fail "a warning about node 1, which asked for what seL4 takes"; }
 
 # The root task gets its node's libsel4: one configuration (the kernel's),
 # built before it; the package names the node's seL4 and its config header.
 expect_line arts "node 0 rootserver $O/node0/capdl.0.img"
 grep -qxF "MKIMG_SEL4_SOURCE=$SEL4" "$O/build/node0/rootserver/found.txt" || fail "the root task did not find seL4's package"
+# one configuration: the root task sees the kernel's, KernelPrinting forced off
+grep -qxF "#define STANDIN_PRINTING 0" "$O/build/node0/rootserver/found.txt" ||
+	{ cat "$O/build/node0/rootserver/found.txt" >&2; fail "the root task does not see its kernel's configuration"; }
 grep -qF "$O/build/node0/kernel/libsel4/libsel4.a" "$O/build/node0/kernel/mkimg-sel4/mkimg-sel4-config.cmake" ||
 	fail "the package does not name node 0's own libsel4"
 grep -qxF "build ../node0/capdl.0.img: node node0/rootserver.sh | always ../node0/Kernel.0.elf" "$O/build/build.ninja" ||
@@ -82,11 +86,13 @@ if "$DRIVER" notsel4.yaml out2 >arts 2>err; then fail "a kernel built from a fol
 expect_line err "notsel4.yaml:10:15: error: node 0: kernel source '$REPO/kernel' is not a seL4 checkout: it has no 'configs/seL4Config.cmake'; give 'source:' a clone of https://github.com/seL4/seL4 [sel4-source]"
 [ ! -e out2/build/build.ninja ] || fail "something was built anyway"
 
-# seL4 that does not configure: its first error, with CMake's message.
-sed 's|options: {KernelDebugBuild: ON, KernelPrinting: ON}|options: {STANDIN_FAIL: ON}|' sel4.yaml >cfgfail.yaml
-split cfgfail.yaml out3
-if "$DRIVER" cfgfail.yaml out3 >arts 2>err; then fail "a seL4 that cannot configure built"; fi
-expect_line err "cfgfail.yaml:9:7: error: node 0: the kernel build failed; its log is 'out3/build/node0/kernel.log'"
-expect_line err "out3/build/node0/kernel.log: note: CMake Error at $SEL4/CMakeLists.txt:"
+# seL4 that does not configure, in the same folder: its first error, with
+# CMake's message, and no warning left from the configuration before.
+sed 's|options: {KernelDebugBuild: ON, KernelPrinting: ON, StandinUnused: ON}|options: {STANDIN_FAIL: ON, KernelPrinting: ON}|' sel4.yaml >cfgfail.yaml
+split cfgfail.yaml out
+if "$DRIVER" cfgfail.yaml out >arts 2>err; then fail "a seL4 that cannot configure built"; fi
+expect_line err "cfgfail.yaml:9:7: error: node 0: the kernel build failed; its log is 'out/build/node0/kernel.log'"
+expect_line err "out/build/node0/kernel.log: note: CMake Error at $SEL4/CMakeLists.txt:"
+grep -q "sel4-option" err && { cat err >&2; fail "a warning of the configuration before the failed one"; }
 expect_line err "(message): sel4-standin: asked to fail (as seL4 fails when it cannot configure)"
 echo "sel4-standin: pass"
