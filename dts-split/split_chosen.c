@@ -9,11 +9,14 @@
 
 #include <inttypes.h>
 
+#define UART_HOST_TABLE
+#include "mkimg_uart.h"
+
+/* A UART the loader and the demo kernel can print on (mkimg_uart.h). */
 static bool is_uart(const void *fdt, int off)
 {
-	static const char *const uart[] = {"arm,pl011", "ns16550a", "snps,dw-apb-uart"};
-	for (size_t i = 0; i < sizeof(uart) / sizeof(uart[0]); i++)
-		if (fdt_node_check_compatible(fdt, off, uart[i]) == 0)
+	for (size_t i = 0; i < sizeof(uart_compatibles) / sizeof(uart_compatibles[0]); i++)
+		if (fdt_node_check_compatible(fdt, off, uart_compatibles[i].compatible) == 0)
 			return true;
 	return false;
 }

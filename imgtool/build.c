@@ -363,7 +363,7 @@ static char *script_text(const struct ctx *c, const struct job *j)
 	sb_printf(&b, "jobs=${1:-1}\nprogress=${MKIMG_PROGRESS:-/dev/null}\n");
 	sb_printf(&b, "\n# A changed configuration starts from a fresh cache.\nconfigure() {\n"
 		   "\t[ -f \"$dir/mkimg-configured\" ] && cmp -s \"$0\" \"$dir/mkimg-configured\" ||"
-		   " rm -f \"$dir/CMakeCache.txt\"\n\t\"$cmake\" -S \"$project\" -B \"$dir\" -G Ninja");
+		   " rm -f \"$dir/CMakeCache.txt\"\n\trm -f \"$dir/mkimg-options.txt\"\n\t\"$cmake\" -S \"$project\" -B \"$dir\" -G Ninja");
 	if (sel4)
 		sel4_defines(&b, c, j);
 	else
@@ -657,8 +657,8 @@ static void report_sel4_options(struct ctx *c, const struct job *j)
 			diag_warn(c->d, loc, "sel4-option", "node %u: seL4 option %s: asked %s, seL4 set %s: %s",
 				  j->n->id, name, asked, took, why);
 		else
-			diag_warn(c->d, loc, "sel4-option", "node %u: seL4 has no option '%s' (%s); check its "
-				  "spelling against seL4's config.cmake", j->n->id, name, why);
+			diag_warn(c->d, loc, "sel4-option", "node %u: seL4 did not take option '%s' (asked %s): %s",
+				  j->n->id, name, asked, why);
 	}
 	if (f)
 		fclose(f);

@@ -52,7 +52,7 @@ def run(argv, **kw):
 def copy_sources(dest):
     """The demo kernel, the linker scripts and the QEMU examples, laid out
     as in the repository (the manifests name them relatively)."""
-    for part in ("kernel", "linker", os.path.join("examples", "qemu-arm-virt")):
+    for part in ("kernel", "linker", "include", os.path.join("examples", "qemu-arm-virt")):
         shutil.copytree(os.path.join(ROOT, part), os.path.join(dest, part),
                         ignore=shutil.ignore_patterns("build*", "out"))
     return os.path.join(dest, "examples", "qemu-arm-virt")
