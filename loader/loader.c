@@ -182,10 +182,26 @@ _Noreturn static void fail(const char *fmt, ...)
 	fail_v(fmt, ap);
 }
 
+/* An SMC or HVC instruction (any immediate): the loader's PSCI calls. */
+#define INSN_SMC 0xd4000003u
+#define INSN_HVC 0xd4000002u
+#define INSN_CALL_MASK 0xffe0001fu
+
 void loader_exception(uint64_t vector)
 {
 	uint64_t r[3];
 	exception_regs(current_el, r);
+	/* A PSCI call no one answers: at EL1 an SMC with no EL3 firmware, or an
+	 * HVC with no EL2, is UNDEFINED (ESR class 0, the call at ELR); at EL2
+	 * an HVC comes back to the loader itself. Say so, and what to change. */
+	uint32_t insn = (r[1] & 3) == 0 ? *(const volatile uint32_t *)r[1] : 0;
+	bool smc = (insn & INSN_CALL_MASK) == INSN_SMC, hvc = (insn & INSN_CALL_MASK) == INSN_HVC;
+	if ((smc || hvc) && ((r[0] >> 26) == 0 || hvc))
+		fail("PSCI by %s trapped at EL%u: nothing above EL%u answers %s here (no %s); give the board's tree or the "
+		     "manifest ('platform: psci: %s') the conduit its firmware answers, or enter the loader at %s",
+		     smc ? "smc" : "hvc", current_el, current_el, smc ? "smc" : "hvc",
+		     smc ? "EL3 firmware" : "hypervisor", smc ? "hvc" : "smc",
+		     smc ? "EL2 (QEMU virt: virtualization=on)" : "EL1, or with smc");
 	fail("unexpected exception (vector %u) at EL%u: ESR %x ELR %x FAR %x", vector, current_el, r[0], r[1], r[2]);
 }
 
