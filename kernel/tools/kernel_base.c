@@ -108,6 +108,33 @@ static void add_reg(const void *fdt, int node, struct ranges *out)
 	}
 }
 
+/* `addr`, an address on `node`'s parent bus, as the cpu sees it: through
+ * every `ranges` above it (an empty or absent one maps 1:1, as mkimg's
+ * planner takes it). A Raspberry Pi's UART says 0x7e215040 on its bus. */
+static uint64_t cpu_address(const void *fdt, int node, uint64_t addr)
+{
+	for (int bus = fdt_parent_offset(fdt, node); bus > 0; bus = fdt_parent_offset(fdt, bus)) {
+		int up = fdt_parent_offset(fdt, bus), len;
+		const fdt32_t *r = fdt_getprop(fdt, bus, "ranges", &len);
+		if (!r || len <= 0 || up < 0)
+			continue;
+		int cac = fdt_address_cells(fdt, bus), pac = fdt_address_cells(fdt, up), csc = fdt_size_cells(fdt, bus);
+		if (cac < 1 || cac > 2 || pac < 1 || pac > 2 || csc < 1 || csc > 2)
+			die("%s: 'ranges' with cells mkimg cannot read", fdt_get_name(fdt, bus, NULL));
+		int step = (cac + pac + csc) * 4;
+		bool found = false;
+		for (int off = 0; !found && off + step <= len; off += step) {
+			const fdt32_t *p = r + off / 4;
+			uint64_t child = read_cells(p, cac), parent = read_cells(p + cac, pac), size = read_cells(p + cac + pac, csc);
+			if (addr >= child && addr - child < size)
+				addr = parent + (addr - child), found = true;
+		}
+		if (!found)
+			die("%s: 0x%" PRIx64 " lies outside its bus's 'ranges'", fdt_get_name(fdt, node, NULL), addr);
+	}
+	return addr;
+}
+
 static int range_cmp(const void *a, const void *b)
 {
 	const struct range *x = a, *y = b;
@@ -223,7 +250,7 @@ static struct console find_console(const void *fdt)
 	add_reg(fdt, node, &reg);
 	if (!reg.n)
 		die("stdout-path '%.*s' has no reg", n, path);
-	struct console con = {reg.v[0].base, uart_kind(fdt, node), 0, 4};
+	struct console con = {cpu_address(fdt, node, reg.v[0].base), uart_kind(fdt, node), 0, 4};
 	if (con.kind == UART_NS16550)
 		con.shift = u32_prop(fdt, node, "reg-shift", 0), con.width = u32_prop(fdt, node, "reg-io-width", 1);
 	if (uart_make(con.base, con.kind, con.shift, con.width).kind == UART_NONE) {
