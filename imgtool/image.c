@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* image.c - see image.h. */
 #include "image.h"
+#include "pack.h"
 
 #define UART_HOST_TABLE
 #include "mkimg_uart.h"
@@ -33,7 +34,8 @@ bool image_probe(const char *path)
 	fclose(f);
 	uint64_t magic;
 	memcpy(&magic, head + LDR_HDR_MAGIC, 8);
-	return (n >= SELFMAG && !memcmp(head, ELFMAG, SELFMAG)) || (n == sizeof(head) && magic == LDR_MAGIC);
+	bool uimage = n >= 4 && head[0] == 0x27 && head[1] == 0x05 && head[2] == 0x19 && head[3] == 0x56;
+	return (n >= SELFMAG && !memcmp(head, ELFMAG, SELFMAG)) || (n == sizeof(head) && magic == LDR_MAGIC) || uimage;
 }
 
 
@@ -133,12 +135,43 @@ int image_check_plan(const void *payload, const struct bp_env *env, const char *
 	return bp_find(payload, env, &pl, refused, &r) || bp_check(&pl, env, refused, &r) ? -1 : 0;
 }
 
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* U-Boot's legacy header (pack.c writes it): both CRCs, the size, an ARM64
+ * kernel without compression; the image is its data, at its load address. */
+static int uimage_image(struct image *im, struct diags *d)
+{
+	uint8_t h[UIMAGE_HEADER];
+	memcpy(h, im->file, sizeof(h));
+	uint32_t hcrc = be32(h + 4), size = be32(h + 12);
+	memset(h + 4, 0, 4);
+	if (crc32_ieee(0, h, sizeof(h)) != hcrc)
+		return bad_image(d, im->path, "the uImage header's CRC does not match: the header is damaged");
+	if (size > im->file_size - UIMAGE_HEADER)
+		return bad_image(d, im->path, "the uImage header says more data than the file holds");
+	if (crc32_ieee(0, im->file + UIMAGE_HEADER, size) != be32(h + 24))
+		return bad_image(d, im->path, "the uImage data's CRC does not match: the image is damaged");
+	if (h[29] != 22 || h[30] != 2 || h[31] != 0)
+		return bad_image(d, im->path, "the uImage is not an uncompressed ARM64 kernel image");
+	im->bytes = im->file + UIMAGE_HEADER;
+	im->size = size;
+	im->base = be32(h + 16);
+	return 0;
+}
+
 int image_parse(struct image *im, const char *path, uint8_t *buf, size_t size, struct diags *d)
 {
 	*im = (struct image){.path = xstrdup(path), .file = buf, .file_size = size};
 	im->elf = im->file_size >= SELFMAG && !memcmp(im->file, ELFMAG, SELFMAG);
+	im->uimage = im->file_size >= UIMAGE_HEADER && be32(im->file) == UIMAGE_MAGIC;
 	if (im->elf) {
 		if (elf_image(im, d) < 0)
+			return -1;
+	} else if (im->uimage) {
+		if (uimage_image(im, d) < 0)
 			return -1;
 	} else {
 		im->bytes = im->file;
@@ -174,6 +207,12 @@ int image_parse(struct image *im, const char *path, uint8_t *buf, size_t size, s
 		return bad_image(d, path, "the boot plan's size does not fit the image");
 	if (bp_arrays(&im->pl, refused, &r) < 0)
 		return -1;
+	if (im->uimage && im->base != h->image_base) {
+		struct mk_loc loc = {.file = path};
+		diag_error(d, &loc, "image", "the uImage loads at 0x%" PRIx64 ", but its boot plan at 0x%" PRIx64, im->base,
+			   h->image_base);
+		return -1;
+	}
 	if (!im->elf)
 		im->base = h->image_base;
 	return 0;
@@ -355,7 +394,7 @@ static void inspect_print(FILE *f, const struct image *im)
 	fputs("image ", f);
 	fput_escaped(f, im->path);
 	fprintf(f, ": %s, %zu bytes at 0x%" PRIx64 " (loader %" PRIu64 ", payload %" PRIu64 ")\n",
-		im->elf ? "ELF" : "raw", im->size, im->base, im->loader_size, (uint64_t)im->size - im->loader_size);
+		im->elf ? "ELF" : im->uimage ? "uImage" : "raw", im->size, im->base, im->loader_size, (uint64_t)im->size - im->loader_size);
 	fputs("plan '", f);
 	put_name(f, h->name, sizeof(h->name), 0);
 	fprintf(f, "': boot plan version %u, %u bytes, sha256 ", h->version, h->size);
@@ -499,7 +538,7 @@ static void inspect_json(FILE *f, const struct image *im, bool verified)
 	const struct bp_header *h = im->pl.h;
 	fputs("{\"image\": ", f);
 	json_str(f, im->path);
-	fprintf(f, ", \"format\": \"%s\", ", im->elf ? "elf" : "raw");
+	fprintf(f, ", \"format\": \"%s\", ", im->elf ? "elf" : im->uimage ? "uimage" : "raw");
 	json_hex(f, "base", im->base, true);
 	fprintf(f, "\"size\": %zu, \"loader_size\": %" PRIu64 ",\n \"plan\": {\"name\": ", im->size, im->loader_size);
 	json_name(f, h->name, sizeof(h->name));
@@ -780,6 +819,12 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	}
 	const struct bp_header *h = im.pl.h;
 	struct mk_loc loc = {.file = path};
+	if (im.uimage) {
+		diag_error(d, &loc, "image", "a uImage is for U-Boot's bootm; run elfloader.elf or elfloader.bin of the "
+			   "same folder instead");
+		image_close(&im);
+		return -1;
+	}
 	const struct qemu_board *qb = NULL;
 	for (size_t i = 0; i < sizeof(qemu_boards) / sizeof(qemu_boards[0]); i++)
 		if (!strncmp(h->machine, qemu_boards[i].name, sizeof(h->machine)) && h->machine[0])

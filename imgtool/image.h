@@ -17,6 +17,7 @@ struct image {
 	uint8_t *file;  /* the whole file */
 	size_t file_size;
 	bool elf;       /* elfloader.elf rather than .bin */
+	bool uimage;    /* elfloader.uimg: .bin behind U-Boot's legacy header */
 	const uint8_t *bytes; /* the image: loader block + payload */
 	size_t size;
 	uint64_t base;        /* where it loads: the ELF's p_paddr, or the plan's image_base */

@@ -374,8 +374,8 @@ static int check_outputs(const struct args *a, const struct plan *p, const char 
 	pack_inputs_free(in, p->n_nodes);
 	for (size_t i = 0; (main_job || c == CMD_PLAN) && i < N_FORMATS; i++)
 		*VEC_PUSH(paths, n) = xasprintf("%s/%s", dir, formats[i].file);
-	static const char *const image[] = {PACK_ELF, PACK_BIN, PACK_CPIO};
-	for (size_t k = 0; (main_job || c == CMD_PACK) && k < 3; k++)
+	static const char *const image[] = {PACK_ELF, PACK_BIN, PACK_CPIO, PACK_UIMAGE};
+	for (size_t k = 0; (main_job || c == CMD_PACK) && k < 4; k++)
 		*VEC_PUSH(paths, n) = xasprintf("%s/%s", dir, image[k]);
 	for (size_t i = 0; i < n; i++) {
 		output_check_input(paths[i], d);
@@ -465,9 +465,12 @@ static int run(const struct args *a, struct diags *d)
 		      dts_split_write(&p, dir, d) < 0 ||
 		      build_and_pack(&p, dir, a, d) < 0;
 		if (!ret && a->cmd == CMD_MAIN) {
+			char *path = xasprintf("%s/%s", dir, PACK_UIMAGE);
+			bool uimg = access(path, F_OK) == 0; /* written only below 4 GiB */
+			free(path);
 			report_text(stdout, &p);
 			printf("\nwritten to %s: layout.{txt,json,svg}, node*/kernel.dtb, kernel.dts, kernel-overlay.dts,\n"
-			       "%s, %s, %s\n", dir, PACK_ELF, PACK_BIN, PACK_CPIO);
+			       "%s, %s, %s%s%s\n", dir, PACK_ELF, PACK_BIN, PACK_CPIO, uimg ? ", " : "", uimg ? PACK_UIMAGE : "");
 		}
 		if (!ret && a->cmd == CMD_RUN) {
 			char *image = xasprintf("%s/%s", dir, PACK_ELF);

@@ -22,6 +22,7 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <unistd.h>
 #include <gelf.h>
 #include <inttypes.h>
 #include <libelf.h>
@@ -987,6 +988,35 @@ static uint32_t source_date_epoch(void)
 	return s && *s && !*end && v <= UINT32_MAX ? (uint32_t)v : 0;
 }
 
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
+/* U-Boot's legacy image header (include/image.h's struct legacy_img_hdr,
+ * big-endian): magic, header CRC, time, data size, load address, entry,
+ * data CRC, then os Linux (5), arch ARM64 (22), type kernel (2), no
+ * compression (0), and the name. The time is SOURCE_DATE_EPOCH (else 0),
+ * so that the same inputs give the same bytes, as mkimage's do. */
+static void write_uimage(FILE *f, const struct img *im, uint64_t base, const char *name)
+{
+	uint8_t h[UIMAGE_HEADER] = {0};
+	uint32_t dcrc = 0;
+	for (size_t i = 0; i < im->n_v; i++)
+		dcrc = crc32_ieee(dcrc, im->v[i].p ? im->v[i].p : im->own + im->v[i].off, im->v[i].n);
+	put_be32(h, UIMAGE_MAGIC);
+	put_be32(h + 8, source_date_epoch());
+	put_be32(h + 12, (uint32_t)im->size);
+	put_be32(h + 16, (uint32_t)base);
+	put_be32(h + 20, (uint32_t)base);
+	put_be32(h + 24, dcrc);
+	h[28] = 5, h[29] = 22, h[30] = 2, h[31] = 0;
+	strncpy((char *)h + 32, name ? name : "", 32);
+	put_be32(h + 4, crc32_ieee(0, h, sizeof(h)));
+	fwrite(h, sizeof(h), 1, f);
+	img_write(f, im, 0);
+}
+
 /* The ELF: one header, one PT_LOAD at the loader base covering the image
  * and the page-table room after it (memsz), the image at ELF_DATA_OFFSET. */
 static void write_elf(FILE *f, const struct img *img, uint64_t base, uint64_t memsz)
@@ -1024,12 +1054,19 @@ static int write_outputs(struct packer *pk, const char *outdir, const struct img
 {
 	struct output o = {0};
 	struct mk_loc loc = {.file = outdir};
-	static const char *const names[] = {PACK_ELF, PACK_BIN, PACK_CPIO};
+	static const char *const names[] = {PACK_ELF, PACK_BIN, PACK_CPIO, PACK_UIMAGE};
+	uint64_t base = pk->p->loader.base;
+	/* A uImage holds 32-bit addresses and size. */
+	bool uimage = base + img->size <= UINT32_MAX;
+	if (!uimage)
+		diag_warn(pk->d, &loc, "uimage", "no %s: the loader's region [0x%" PRIx64 ", ...) lies above 4 GiB, "
+			  "which a U-Boot legacy image cannot name; boot elfloader.bin with booti-less 'go' or move the "
+			  "loader ('loader: {base: ...}')", PACK_UIMAGE, base);
 	if (make_dirs(outdir) < 0) {
 		diag_error(pk->d, &loc, NULL, "cannot create '%s': %s", outdir, strerror(errno));
 		return -1;
 	}
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < (uimage ? 4 : 3); i++) {
 		char *path = xasprintf("%s/%s", outdir, names[i]);
 		FILE *f = output_open(&o, path);
 		if (!f) {
@@ -1040,11 +1077,19 @@ static int write_outputs(struct packer *pk, const char *outdir, const struct img
 		}
 		free(path);
 		if (i == 0)
-			write_elf(f, img, pk->p->loader.base, memsz);
+			write_elf(f, img, base, memsz);
+		else if (i == 3)
+			write_uimage(f, img, base, pk->p->name);
 		else
 			img_write(f, img, i == 1 ? 0 : pk->loader_size);
 	}
-	return output_commit(&o, pk->d);
+	int r = output_commit(&o, pk->d);
+	if (r == 0 && !uimage) { /* an earlier run's, of another plan */
+		char *path = xasprintf("%s/%s", outdir, PACK_UIMAGE);
+		unlink(path);
+		free(path);
+	}
+	return r;
 }
 
 /* The loader's own checks of the plan just made, as the loader will run

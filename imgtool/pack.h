@@ -24,6 +24,13 @@
 #define PACK_ELF "elfloader.elf"
 #define PACK_BIN "elfloader.bin"
 #define PACK_CPIO "payload.cpio"
+/*   elfloader.uimg elfloader.bin behind U-Boot's legacy header (bootm)
+ *                  when the loader's region lies below 4 GiB
+ * U-Boot's legacy image (`bootm`): elfloader.bin behind a 64-byte header,
+ * loaded and entered at the loader base; only where that fits 32 bits. */
+#define PACK_UIMAGE "elfloader.uimg"
+#define UIMAGE_MAGIC 0x27051956u
+#define UIMAGE_HEADER 64
 /* A root task's image ends at or below this virtual address: seL4_UserTop
  * of an EL1 AArch64 kernel (48-bit user half), page aligned down. */
 #define PACK_USER_TOP 0x00007ffffffff000ull

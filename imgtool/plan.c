@@ -105,6 +105,7 @@ const struct plan_check plan_checks[] = {
 	{"console-none", "warning: no console for the loader's log"},
 	{"console-unknown", "warning: a console UART the loader and the demo kernel have no driver for"},
 	{"image", "an image that is not what 'mkimg pack' writes, or whose checksums fail"},
+	{"uimage", "warning: no elfloader.uimg, as the loader's region lies above 4 GiB"},
 	/* node builds (build.c) */
 	{"sel4-source", "a 'build: sel4' source folder that is not a seL4 checkout"},
 	{"sel4-option", "warning: an option seL4 did not take (unknown, or forced by another option)"},

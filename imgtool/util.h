@@ -92,6 +92,10 @@ size_t ranges_subtract(const struct mk_range *a, size_t na, const struct mk_rang
  * bytes or more is SIZE_MAX away). For "did you mean" suggestions. */
 size_t edit_distance(const char *a, const char *b);
 
+/* CRC-32 (IEEE 802.3, reflected, as zlib and U-Boot's legacy images): start
+ * with crc 0, feed pieces in order. */
+uint32_t crc32_ieee(uint32_t crc, const void *data, size_t n);
+
 /* Human size: "256 MiB", "4 KiB", "1.5 GiB", "123 B". */
 const char *fmt_size(char buf[32], uint64_t size);
 
