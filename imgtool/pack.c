@@ -758,14 +758,7 @@ static struct uart uart_of(const void *fdt, const char *path, uint64_t base)
 {
 	int node = fdt ? fdt_path_offset(fdt, path) : -1, len = 0;
 	const char *c = node >= 0 ? fdt_getprop(fdt, node, "compatible", &len) : NULL;
-	uint32_t kind = UART_NONE, shift = 0, width = 4;
-	for (int at = 0; c && at < len && kind == UART_NONE;) {
-		size_t n = strnlen(c + at, (size_t)(len - at));
-		for (size_t i = 0; i < sizeof(uart_compatibles) / sizeof(uart_compatibles[0]); i++)
-			if (n == strlen(uart_compatibles[i].compatible) && !memcmp(c + at, uart_compatibles[i].compatible, n))
-				kind = uart_compatibles[i].kind;
-		at += (int)n + 1;
-	}
+	uint32_t kind = uart_kind_of(c, len), shift = 0, width = 4;
 	if (kind == UART_NS16550) {
 		const fdt32_t *v = fdt_getprop(fdt, node, "reg-shift", &len);
 		shift = v && len == 4 ? fdt32_to_cpu(*v) : 0;

@@ -145,6 +145,27 @@ static const struct uart_compatible {
 	{"brcm,bcm2835-aux-uart", UART_BCM2835_AUX},
 };
 
+/* The kind of a node whose compatible property is `c` (`len` bytes of
+ * NUL-terminated strings): the first of its strings the table knows. */
+static inline enum uart_kind uart_kind_of(const char *c, int len)
+{
+	for (int at = 0; c && at < len;) {
+		int n = 0;
+		while (at + n < len && c[at + n])
+			n++;
+		for (unsigned i = 0; i < sizeof(uart_compatibles) / sizeof(uart_compatibles[0]); i++) {
+			const char *k = uart_compatibles[i].compatible;
+			int m = 0;
+			while (m < n && k[m] == c[at + m])
+				m++;
+			if (m == n && !k[m])
+				return uart_compatibles[i].kind;
+		}
+		at += n + 1;
+	}
+	return UART_NONE;
+}
+
 static const char *const uart_kind_names[UART_KINDS] = {
 	[UART_NONE] = "none", [UART_PL011] = "pl011", [UART_NS16550] = "ns16550", [UART_MESON] = "meson",
 	[UART_IMX] = "imx", [UART_CADENCE] = "cadence", [UART_BCM2835_AUX] = "bcm2835-aux",

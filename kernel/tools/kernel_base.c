@@ -210,20 +210,12 @@ struct console {
 	uint32_t kind, shift, width;
 };
 
-/* The UART kind of `node`: the first of its compatibles that
- * include/mkimg_uart.h knows, as mkimg's packer picks the loader's. */
+/* The UART kind of `node`, as mkimg's packer picks the loader's. */
 static uint32_t uart_kind(const void *fdt, int node)
 {
 	int len = 0;
 	const char *c = fdt_getprop(fdt, node, "compatible", &len);
-	for (int at = 0; c && at < len;) {
-		size_t n = strnlen(c + at, (size_t)(len - at));
-		for (size_t i = 0; i < sizeof(uart_compatibles) / sizeof(uart_compatibles[0]); i++)
-			if (n == strlen(uart_compatibles[i].compatible) && !memcmp(c + at, uart_compatibles[i].compatible, n))
-				return uart_compatibles[i].kind;
-		at += (int)n + 1;
-	}
-	return UART_NONE;
+	return uart_kind_of(c, len);
 }
 
 static uint32_t u32_prop(const void *fdt, int node, const char *name, uint32_t dflt)
