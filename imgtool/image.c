@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <regex.h>
 #include <inttypes.h>
+#include <libfdt.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -34,7 +35,7 @@ bool image_probe(const char *path)
 	fclose(f);
 	uint64_t magic;
 	memcpy(&magic, head + LDR_HDR_MAGIC, 8);
-	bool uimage = n >= 4 && head[0] == 0x27 && head[1] == 0x05 && head[2] == 0x19 && head[3] == 0x56;
+	bool uimage = n >= 4 && fdt32_ld((const fdt32_t *)head) == UIMAGE_MAGIC;
 	return (n >= SELFMAG && !memcmp(head, ELFMAG, SELFMAG)) || (n == sizeof(head) && magic == LDR_MAGIC) || uimage;
 }
 
@@ -135,30 +136,25 @@ int image_check_plan(const void *payload, const struct bp_env *env, const char *
 	return bp_find(payload, env, &pl, refused, &r) || bp_check(&pl, env, refused, &r) ? -1 : 0;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* U-Boot's legacy header (pack.c writes it): both CRCs, the size, an ARM64
  * kernel without compression; the image is its data, at its load address. */
 static int uimage_image(struct image *im, struct diags *d)
 {
 	uint8_t h[UIMAGE_HEADER];
 	memcpy(h, im->file, sizeof(h));
-	uint32_t hcrc = be32(h + 4), size = be32(h + 12);
+	uint32_t hcrc = fdt32_ld((const fdt32_t *)(h + 4)), size = fdt32_ld((const fdt32_t *)(h + 12));
 	memset(h + 4, 0, 4);
 	if (crc32_ieee(0, h, sizeof(h)) != hcrc)
 		return bad_image(d, im->path, "the uImage header's CRC does not match: the header is damaged");
 	if (size > im->file_size - UIMAGE_HEADER)
 		return bad_image(d, im->path, "the uImage header says more data than the file holds");
-	if (crc32_ieee(0, im->file + UIMAGE_HEADER, size) != be32(h + 24))
+	if (crc32_ieee(0, im->file + UIMAGE_HEADER, size) != fdt32_ld((const fdt32_t *)(h + 24)))
 		return bad_image(d, im->path, "the uImage data's CRC does not match: the image is damaged");
 	if (h[29] != 22 || h[30] != 2 || h[31] != 0)
 		return bad_image(d, im->path, "the uImage is not an uncompressed ARM64 kernel image");
 	im->bytes = im->file + UIMAGE_HEADER;
 	im->size = size;
-	im->base = be32(h + 16);
+	im->base = fdt32_ld((const fdt32_t *)(h + 16));
 	return 0;
 }
 
@@ -166,7 +162,7 @@ int image_parse(struct image *im, const char *path, uint8_t *buf, size_t size, s
 {
 	*im = (struct image){.path = xstrdup(path), .file = buf, .file_size = size};
 	im->elf = im->file_size >= SELFMAG && !memcmp(im->file, ELFMAG, SELFMAG);
-	im->uimage = im->file_size >= UIMAGE_HEADER && be32(im->file) == UIMAGE_MAGIC;
+	im->uimage = im->file_size >= UIMAGE_HEADER && fdt32_ld((const fdt32_t *)(im->file)) == UIMAGE_MAGIC;
 	if (im->elf) {
 		if (elf_image(im, d) < 0)
 			return -1;

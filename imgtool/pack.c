@@ -981,11 +981,6 @@ static uint32_t source_date_epoch(void)
 	return s && *s && !*end && v <= UINT32_MAX ? (uint32_t)v : 0;
 }
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
-}
-
 /* U-Boot's legacy image header (include/image.h's struct legacy_img_hdr,
  * big-endian): magic, header CRC, time, data size, load address, entry,
  * data CRC, then os Linux (5), arch ARM64 (22), type kernel (2), no
@@ -997,15 +992,15 @@ static void write_uimage(FILE *f, const struct img *im, uint64_t base, const cha
 	uint32_t dcrc = 0;
 	for (size_t i = 0; i < im->n_v; i++)
 		dcrc = crc32_ieee(dcrc, im->v[i].p ? im->v[i].p : im->own + im->v[i].off, im->v[i].n);
-	put_be32(h, UIMAGE_MAGIC);
-	put_be32(h + 8, source_date_epoch());
-	put_be32(h + 12, (uint32_t)im->size);
-	put_be32(h + 16, (uint32_t)base);
-	put_be32(h + 20, (uint32_t)base);
-	put_be32(h + 24, dcrc);
+	fdt32_st(h, UIMAGE_MAGIC);
+	fdt32_st(h + 8, source_date_epoch());
+	fdt32_st(h + 12, (uint32_t)im->size);
+	fdt32_st(h + 16, (uint32_t)base);
+	fdt32_st(h + 20, (uint32_t)base);
+	fdt32_st(h + 24, dcrc);
 	h[28] = 5, h[29] = 22, h[30] = 2, h[31] = 0;
 	strncpy((char *)h + 32, name ? name : "", 32);
-	put_be32(h + 4, crc32_ieee(0, h, sizeof(h)));
+	fdt32_st(h + 4, crc32_ieee(0, h, sizeof(h)));
 	fwrite(h, sizeof(h), 1, f);
 	img_write(f, im, 0);
 }
