@@ -801,10 +801,68 @@ static const struct qemu_board {
 	const char *name;
 	uint64_t ram_start;
 	bool gic_option, audio, no_nic;
+	const char *u_boot; /* Debian's U-Boot for the machine (u-boot-qemu), or NULL */
 } qemu_boards[] = {
-	{"virt", 0x40000000, true, false, true},
-	{"xlnx-zcu102", 0, false, true, false},
+	{"virt", 0x40000000, true, false, true, "/usr/lib/u-boot/qemu_arm64/u-boot.bin"},
+	{"xlnx-zcu102", 0, false, true, false, NULL},
 };
+
+/* Debian's qemu_arm64 U-Boot keeps its environment at the start of virt's
+ * second flash (CONFIG_ENV_ADDR 0x4000000, CONFIG_ENV_SIZE 0x40000): a
+ * CRC-32 of the rest, then "name=value" strings, each ending in a NUL, and
+ * one NUL more. QEMU wants the whole 64 MiB flash in the file. */
+#define UBOOT_ENV_SIZE 0x40000
+#define VIRT_FLASH_SIZE (64u << 20)
+
+/* A temporary flash file whose environment runs `bootcmd` at once, without
+ * looking for a key to stop it (bootdelay -2: QEMU's stdin may hold any
+ * byte). Returns
+ * its path (to unlink), or NULL with errno. */
+static char *u_boot_env(const char *bootcmd)
+{
+	uint8_t *env = xcalloc(UBOOT_ENV_SIZE, 1);
+	int n = snprintf((char *)env + 4, UBOOT_ENV_SIZE - 4, "bootdelay=-2%cbootcmd=%s%c", 0, bootcmd, 0);
+	if (n < 0 || n >= UBOOT_ENV_SIZE - 5) {
+		free(env);
+		errno = E2BIG;
+		return NULL;
+	}
+	uint32_t crc = crc32_ieee(0, env + 4, UBOOT_ENV_SIZE - 4);
+	memcpy(env, &crc, 4); /* little-endian, as the board stores it */
+	const char *dir = getenv("TMPDIR");
+	char *path = xasprintf("%s/mkimg-u-boot-env.XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path), saved;
+	if (fd < 0 || write(fd, env, UBOOT_ENV_SIZE) != UBOOT_ENV_SIZE || ftruncate(fd, VIRT_FLASH_SIZE) < 0) {
+		saved = errno;
+		if (fd >= 0)
+			close(fd), unlink(path);
+		free(path), free(env);
+		errno = saved;
+		return NULL;
+	}
+	close(fd);
+	free(env);
+	return path;
+}
+
+/* QEMU's option syntax: a comma in a file's name is written twice. */
+static char *qemu_escape(const char *path)
+{
+	struct sbuf file = {0};
+	sb_put(&file, "", 0);
+	for (const char *c = path; *c; c++)
+		sb_put(&file, c, *c == ',' ? 1 : 0), sb_putc(&file, *c);
+	return file.s;
+}
+
+/* Whether a node's cpu is started by PSCI CPU_ON. */
+static bool uses_psci(const struct bp_plan *pl)
+{
+	for (uint32_t i = 0; i < pl->h->nodes_count; i++)
+		if (pl->nodes[i].start == BP_START_PSCI)
+			return true;
+	return false;
+}
 
 int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags *d)
 {
@@ -815,12 +873,6 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	}
 	const struct bp_header *h = im.pl.h;
 	struct mk_loc loc = {.file = path};
-	if (im.uimage) {
-		diag_error(d, &loc, "image", "a uImage is for U-Boot's bootm; run elfloader.elf or elfloader.bin of the "
-			   "same folder instead");
-		image_close(&im);
-		return -1;
-	}
 	const struct qemu_board *qb = NULL;
 	for (size_t i = 0; i < sizeof(qemu_boards) / sizeof(qemu_boards[0]); i++)
 		if (!strncmp(h->machine, qemu_boards[i].name, sizeof(h->machine)) && h->machine[0])
@@ -830,8 +882,46 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 		image_close(&im);
 		return -1;
 	}
+	const char *u_boot = NULL;
+	if (o && o->u_boot) {
+		const char *env = getenv("MKIMG_U_BOOT");
+		u_boot = env && *env ? env : qb->u_boot;
+		if (!u_boot) {
+			diag_error(d, &loc, "image", "no U-Boot for QEMU's %s is known: set MKIMG_U_BOOT to one", qb->name);
+			image_close(&im);
+			return -1;
+		}
+		if (access(u_boot, R_OK) != 0) {
+			diag_error(d, &loc, "image", "cannot read U-Boot '%s': %s (Debian's is in package u-boot-qemu; "
+				   "MKIMG_U_BOOT names another)", u_boot, strerror(errno));
+			image_close(&im);
+			return -1;
+		}
+		if (im.elf) {
+			diag_error(d, &loc, "image", "U-Boot boots elfloader.bin (booti) or elfloader.uimg (bootm), "
+				   "not the ELF: run one of those of the same folder");
+			image_close(&im);
+			return -1;
+		}
+	} else if (im.uimage) {
+		diag_error(d, &loc, "image", "a uImage is for U-Boot's bootm: add --u-boot, or run elfloader.elf or "
+			   "elfloader.bin of the same folder");
+		image_close(&im);
+		return -1;
+	}
+	/* EL2 where the plan's PSCI conduit is smc: QEMU's virt answers smc
+	 * only with virtualization on (it has no EL3 firmware), hvc only
+	 * with it off. */
+	bool el2 = o && o->el ? o->el == 2 : (h->flags & BP_FLAG_VIRT) != 0;
+	if (o && o->el == 1 && h->psci == BP_PSCI_SMC && uses_psci(&im.pl))
+		diag_warn(d, &loc, "image", "the plan's PSCI conduit is smc, which QEMU's %s answers only at EL2 "
+			  "(there is no EL3 firmware): entered at EL1, the loader will stop at its first CPU_ON; give "
+			  "the board tree (or the manifest's 'platform: {psci: hvc}') hvc, or run at EL2", qb->name);
+	if (o && o->el == 2 && h->psci == BP_PSCI_HVC && uses_psci(&im.pl))
+		diag_warn(d, &loc, "image", "the plan's PSCI conduit is hvc, which at EL2 the loader would call on "
+			  "itself: QEMU's %s answers hvc only at EL1; run at EL1 or give the board smc", qb->name);
 	char machine[96], smp[16], mem[32], device[4200];
-	snprintf(machine, sizeof(machine), "%s,virtualization=%s", qb->name, h->flags & BP_FLAG_VIRT ? "on" : "off");
+	snprintf(machine, sizeof(machine), "%s,virtualization=%s", qb->name, el2 ? "on" : "off");
 	if (qb->gic_option)
 		snprintf(machine + strlen(machine), sizeof(machine) - strlen(machine), ",gic-version=%u", h->gic_version);
 	snprintf(smp, sizeof(smp), "%u", h->cpus);
@@ -839,8 +929,9 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	char cpu[32];
 	snprintf(cpu, sizeof(cpu), "%.24s", h->cpu);
 	const char *qemu = o && o->qemu ? o->qemu : "qemu-system-aarch64";
-	char *argv[24];
+	char *argv[32];
 	int n = 0;
+	char *env_path = NULL, *env_drive = NULL, *file = qemu_escape(path);
 	argv[n++] = (char *)qemu;
 	argv[n++] = "-machine", argv[n++] = machine;
 	argv[n++] = "-cpu", argv[n++] = cpu;
@@ -853,20 +944,44 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	 * needs a boot ROM (efi-virtio.rom) that a minimal install lacks. */
 	if (qb->no_nic)
 		argv[n++] = "-nic", argv[n++] = "none";
-	if (im.elf) {
+	if (u_boot) {
+		/* U-Boot as the firmware, its environment in the second flash
+		 * saying what to boot; the image put in RAM by QEMU's generic
+		 * loader above the loader's region, where a user would load it
+		 * (booti and bootm move it to the loader's base). */
+		uint64_t stage = (h->region_end + BP_BLOCK - 1) & ~(uint64_t)(BP_BLOCK - 1);
+		if (stage + im.file_size > h->ram_base + h->ram_size / 2) {
+			diag_error(d, &loc, "image", "the image (%zu bytes) does not fit between the loader's region and "
+				   "the upper half of RAM, where U-Boot relocates itself", im.file_size);
+			free(file);
+			image_close(&im);
+			return -1;
+		}
+		char bootcmd[160];
+		snprintf(bootcmd, sizeof(bootcmd), "echo mkimg: %s at 0x%" PRIx64 "; %s 0x%" PRIx64 " - ${fdtcontroladdr}",
+			 im.uimage ? "bootm of the uImage" : "booti of the Image", stage, im.uimage ? "bootm" : "booti", stage);
+		if (!(o && o->dry_run) && !(env_path = u_boot_env(bootcmd))) {
+			diag_error(d, &loc, NULL, "cannot write U-Boot's environment: %s", strerror(errno));
+			free(file);
+			image_close(&im);
+			return -1;
+		}
+		char *esc = env_path ? qemu_escape(env_path) : NULL;
+		env_drive = xasprintf("if=pflash,unit=1,format=raw,file=%s", esc ? esc : "(a temporary file)");
+		free(esc);
+		argv[n++] = "-bios", argv[n++] = (char *)u_boot;
+		argv[n++] = "-drive", argv[n++] = env_drive;
+		snprintf(device, sizeof(device), "loader,file=%s,addr=0x%" PRIx64 ",force-raw=on", file, stage);
+		argv[n++] = "-device", argv[n++] = device;
+	} else if (im.elf) {
 		argv[n++] = "-kernel", argv[n++] = (char *)path;
 	} else {
 		/* A raw image: QEMU's generic loader puts it at its base and
 		 * starts cpu 0 there. */
-		/* QEMU's option syntax: a comma in the file's name is written twice */
-		struct sbuf file = {0};
-		sb_put(&file, "", 0);
-		for (const char *c = path; *c; c++)
-			sb_put(&file, c, *c == ',' ? 1 : 0), sb_putc(&file, *c);
-		snprintf(device, sizeof(device), "loader,file=%s,addr=0x%" PRIx64 ",cpu-num=0", file.s, im.base);
-		free(file.s);
+		snprintf(device, sizeof(device), "loader,file=%s,addr=0x%" PRIx64 ",cpu-num=0", file, im.base);
 		argv[n++] = "-device", argv[n++] = device;
 	}
+	free(file);
 	/* With more vCPUs than host cpus, multi-threaded TCG lets a vCPU stall
 	 * for whole host time slices, long enough for the nodes' consoles to
 	 * interleave; one thread running every vCPU in turn keeps them fair. */
@@ -877,8 +992,10 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	image_close(&im);
 	print_quoted(f, argv);
 	fflush(f);
-	if (o && o->dry_run)
+	if (o && o->dry_run) {
+		free(env_drive);
 		return 0;
+	}
 
 	struct sigaction sa = {.sa_handler = on_signal}, old[3];
 	static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
@@ -889,6 +1006,9 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	bool watch = o && o->n_expect;
 	if (watch && pipe(console) < 0) {
 		diag_error(d, &loc, NULL, "cannot make a pipe: %s", strerror(errno));
+		if (env_path)
+			unlink(env_path);
+		free(env_path), free(env_drive);
 		return -1;
 	}
 	pid_t pid = fork();
@@ -913,5 +1033,9 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 		sigaction(sigs[i], &old[i], NULL);
 	if (ret < 0)
 		diag_error(d, &loc, NULL, "cannot run '%s': %s", qemu, strerror(errno));
+	if (env_path)
+		unlink(env_path);
+	free(env_path);
+	free(env_drive);
 	return ret;
 }

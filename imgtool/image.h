@@ -71,6 +71,8 @@ struct run_opts {
 	size_t n_expect;
 	const char *junit; /* with patterns: also a JUnit XML report there (a test case per
 			    * pattern, the console as system-out), or NULL */
+	bool u_boot;       /* boot through U-Boot (image_run's comment says how) */
+	unsigned el;       /* the level QEMU starts at: 1, 2, or 0 for what the plan needs */
 };
 
 /* `mkimg run IMAGE`: start QEMU with the machine, cpu, cpu count, memory,

@@ -41,7 +41,7 @@ static const struct command {
 		      "pack the nodes' built kernels, root tasks and trees in DIR into DIR/elfloader.elf and .bin"},
 	[CMD_INSPECT] = {"inspect", "IMAGE [--format text|json]",
 			 "print what an image holds, where it goes and its checksums; verify them"},
-	[CMD_RUN] = {"run", "MANIFEST|IMAGE [-o DIR] [--timeout S] [--dry-run] [--expect PATTERN]...",
+	[CMD_RUN] = {"run", "MANIFEST|IMAGE [-o DIR] [--u-boot] [--el 1|2] [--timeout S] [--dry-run] [--expect PATTERN]...",
 		     "boot an image (or make one from a manifest first) in QEMU with flags from its plan"},
 };
 
@@ -58,6 +58,8 @@ enum opt_id {
 	OPT_EXPECT,
 	OPT_PROGRESS,
 	OPT_JUNIT,
+	OPT_U_BOOT,
+	OPT_EL,
 };
 
 static const struct cli_opt opts[] = {
@@ -72,6 +74,11 @@ static const struct cli_opt opts[] = {
 	{"progress", OPT_PROGRESS, "WHEN", 1u << CMD_MAIN | 1u << CMD_RUN,
 	 "build progress on stderr: auto (default: every line on a terminal, a line per finished node in a log), "
 	 "always (every line) or never", false},
+	{"u-boot", OPT_U_BOOT, NULL, 1u << CMD_RUN,
+	 "boot through U-Boot as a board does: $MKIMG_U_BOOT, else Debian's (u-boot-qemu), runs booti for "
+	 "elfloader.bin, bootm for elfloader.uimg", false},
+	{"el", OPT_EL, "N", 1u << CMD_RUN,
+	 "start QEMU's cpus at EL N, 1 or 2 (default: 2 where the board's PSCI conduit is smc, else 1)", false},
 	{"timeout", OPT_TIMEOUT, "S", 1u << CMD_RUN, "kill QEMU after S seconds (exit 124)", false},
 	{"dry-run", OPT_DRY_RUN, NULL, 1u << CMD_RUN, "print QEMU's command line, do not start it", false},
 	{"expect", OPT_EXPECT, "PATTERN", 1u << CMD_RUN,
@@ -129,8 +136,8 @@ struct args {
 	enum cmd cmd;
 	const char *manifest, *out, *format; /* manifest: inspect's and run's IMAGE too */
 	const char *loader;
-	unsigned timeout, jobs;
-	bool list, dry_run;
+	unsigned timeout, jobs, el;
+	bool list, dry_run, u_boot;
 	enum { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER } progress; /* --progress */
 	const char *junit;   /* --junit */
 	const char **expect; /* --expect, in order */
@@ -185,6 +192,14 @@ static int on_opt(void *ctx, const struct cli_opt *o, const char *value)
 		if (*end || n == 0 || n > 1024)
 			return bad_usage(a->cmd, "bad job count '%s' (1 to 1024)", value);
 		a->jobs = (unsigned)n;
+		break;
+	case OPT_U_BOOT:
+		a->u_boot = true;
+		break;
+	case OPT_EL:
+		if (strcmp(value, "1") && strcmp(value, "2"))
+			return bad_usage(a->cmd, "bad exception level '%s' (1 or 2)", value);
+		a->el = (unsigned)(value[0] - '0');
 		break;
 	case OPT_TIMEOUT:
 		n = strtoul(value, &end, 10);
@@ -388,7 +403,7 @@ static int check_outputs(const struct args *a, const struct plan *p, const char 
 static int run_image(const char *image, const struct args *a, struct diags *d)
 {
 	struct run_opts o = {.timeout = a->timeout, .dry_run = a->dry_run, .expect = a->expect, .n_expect = a->n_expect,
-			     .junit = a->junit};
+			     .junit = a->junit, .u_boot = a->u_boot, .el = a->el};
 	int st = image_run(stdout, image, &o, d);
 	return st < 0 ? 1 : st;
 }
@@ -473,7 +488,7 @@ static int run(const struct args *a, struct diags *d)
 			       "%s, %s, %s%s%s\n", dir, PACK_ELF, PACK_BIN, PACK_CPIO, uimg ? ", " : "", uimg ? PACK_UIMAGE : "");
 		}
 		if (!ret && a->cmd == CMD_RUN) {
-			char *image = xasprintf("%s/%s", dir, PACK_ELF);
+			char *image = xasprintf("%s/%s", dir, a->u_boot ? PACK_BIN : PACK_ELF); /* booti's */
 			ret = run_image(image, a, d);
 			free(image);
 		}

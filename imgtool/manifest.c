@@ -473,8 +473,8 @@ static void walk_platform(struct ctx *c, yaml_node_t *n)
 
 static void walk_loader(struct ctx *c, yaml_node_t *n)
 {
-	static const char *const keys[] = {"base", "size", NULL};
-	struct slot s[2];
+	static const char *const keys[] = {"base", "size", "bootloader", NULL};
+	struct slot s[3];
 
 	c->m->loader_loc = loc_of(c, n);
 	if (!scan_map(c, n, "loader", keys, s))
@@ -483,6 +483,8 @@ static void walk_loader(struct ctx *c, yaml_node_t *n)
 		get_u64(c, s[0].val, "'base'", &c->m->loader_base);
 	if (s[1].val)
 		get_u64(c, s[1].val, "'size'", &c->m->loader_size);
+	if (s[2].val)
+		walk_region(c, s[2].val, &c->m->bootloader, &c->m->n_bootloader);
 }
 
 static void walk_pool(struct ctx *c, yaml_node_t *n)
@@ -1052,6 +1054,7 @@ void manifest_free(struct manifest *m)
 	free(m->path);
 	free(m->dir);
 	free(m->board_mem);
+	free(m->bootloader);
 	free(m->psci.s);
 	free(m->name.s);
 	free(m->dtb.s);

@@ -109,6 +109,8 @@ struct manifest {
 				  * adds to the tree at boot, for a tree without a usable /psci */
 	struct mf_str console;   /* optional shared debug console (a DT path) */
 	struct mf_u64 loader_base, loader_size; /* optional `loader: {base, size}` */
+	struct mf_region *bootloader;           /* optional `loader: {bootloader: {base, size}}`: at most one */
+	size_t n_bootloader;
 	struct mk_loc loader_loc;
 	struct mf_pool *pools;
 	size_t n_pools;

@@ -613,7 +613,9 @@ static int load_loader(struct packer *pk, const char *path)
 	memcpy(&magic, block + LDR_HDR_MAGIC, 8);
 	memcpy(&size, block + LDR_HDR_SIZE, 8);
 	memcpy(&version, block + LDR_HDR_VERSION, 4);
-	if (magic != LDR_MAGIC || size < end || size % PAGE || size != align_up(end, PAGE)) {
+	uint32_t arm64;
+	memcpy(&arm64, block + LDR_HDR_ARM64_MAGIC, 4);
+	if (magic != LDR_MAGIC || arm64 != LDR_ARM64_MAGIC || size < end || size % PAGE || size != align_up(end, PAGE)) {
 		input_error(pk->d, path, "loader", "no mkimg loader header at its first byte");
 		free(block);
 		goto out;
@@ -1097,6 +1099,30 @@ static int self_check(struct packer *pk, const struct img *img)
 				"mkimg made a boot plan its loader would refuse (a bug in mkimg): ", pk->d);
 }
 
+/* The Image header's fields (bootplan.h, LDR_HDR_*) for this plan: booti
+ * puts the image at the first RAM bank's start rounded up to 2 MiB plus
+ * text_offset, so text_offset names the loader base, wherever U-Boot
+ * loaded the file; image_size is the image, page aligned: what booti moves
+ * (declaring the page-table room too would make booti refuse a ramdisk
+ * address inside it, as U-Boot's qfw boot passes one even without a
+ * ramdisk; nothing U-Boot places after booti goes that low). */
+static void arm64_header(struct packer *pk, uint8_t *loader, size_t image_size)
+{
+	const struct plan *p = pk->p;
+	uint64_t ram0 = p->board.n_ram ? align_up(p->board.ram[0].base, BP_BLOCK) : 0;
+	uint64_t text_offset = p->loader.base - ram0, size = align_up(image_size, PAGE), flags = LDR_IMAGE_FLAGS;
+	if (!p->board.n_ram || p->loader.base < ram0) {
+		struct mk_loc loc = {.file = p->manifest};
+		diag_warn(pk->d, &loc, "booti", "the loader's base 0x%" PRIx64 " lies below the first RAM bank's start "
+			  "rounded up to 2 MiB (0x%" PRIx64 "), where U-Boot's booti would put it: boot elfloader.uimg "
+			  "with bootm instead, or move the loader ('loader: {base: ...}')", p->loader.base, ram0);
+		text_offset = size = flags = 0; /* an Image that booti refuses to place */
+	}
+	memcpy(loader + LDR_HDR_TEXT_OFFSET, &text_offset, 8);
+	memcpy(loader + LDR_HDR_IMAGE_SIZE, &size, 8);
+	memcpy(loader + LDR_HDR_FLAGS, &flags, 8);
+}
+
 /* Lay out the image: loader block, then the payload with the plan first
  * (its bytes are filled in last, once every offset is known). */
 static int build_image(struct packer *pk, const char *outdir, struct pack_result *res)
@@ -1145,6 +1171,7 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 		}
 	}
 	cpio_member(&img, "TRAILER!!!", NULL, 0, 0, 0);
+	arm64_header(pk, img.own, img.size);
 
 	/* The page-table room after the image. */
 	uint64_t base = p->loader.base;

@@ -3,9 +3,9 @@
  *
  * The order of work matters for determinism and for good messages:
  * first everything the manifest places explicitly (checked against the
- * board's RAM and each other), then the size-only nodes and pools, first
- * fit from low addresses, then the loader, last fit from high addresses so
- * the low RAM stays with the nodes. Ties are broken by node id and pool name,
+ * board's RAM and each other), then the loader low in RAM, where boot
+ * loaders put kernels (plan_loader), then the size-only nodes and pools,
+ * first fit from low addresses. Ties are broken by node id and pool name,
  * never by pointer or hash order.
  */
 #include "plan.h"
@@ -51,6 +51,7 @@ const struct plan_check plan_checks[] = {
 	{"node-pools", "a node member of more than 16 shared pools, mkimg's own 'mkimg-sync' included"},
 	{"loader-overlap", "the loader's region overlaps a node or a pool"},
 	{"loader-no-room", "no free RAM left for the loader"},
+	{"loader-bootloader", "the loader's region overlaps the region the manifest names as the bootloader's own"},
 	{"loader-outside-ram", "an explicit loader region outside usable RAM"},
 	{"cpu-range", "a CPU index the board does not have"},
 	{"cpu-twice", "a CPU given to two nodes, or twice to one"},
@@ -105,6 +106,7 @@ const struct plan_check plan_checks[] = {
 	{"console-none", "warning: no console for the loader's log"},
 	{"console-unknown", "warning: a console UART the loader and the demo kernel have no driver for"},
 	{"image", "an image that is not what 'mkimg pack' writes, or whose checksums fail"},
+	{"booti", "warning: the loader's base lies below the first RAM bank's start rounded up to 2 MiB, where booti cannot put it"},
 	{"uimage", "warning: no elfloader.uimg, as the loader's region lies above 4 GiB"},
 	/* node builds (build.c) */
 	{"sel4-source", "a 'build: sel4' source folder that is not a seL4 checkout"},
@@ -206,8 +208,8 @@ static uint64_t align_up(uint64_t x, uint64_t a)
 /* First fit (or, with `from_top`, last fit) of `size` bytes aligned to
  * `align` in free RAM. Returns 0 and sets *base, or -1 with the largest
  * aligned block that was free in *largest. */
-static int fit(const struct planner *pl, uint64_t size, uint64_t align, bool from_top, uint64_t *base,
-	       uint64_t *largest)
+static int fit_above(const struct planner *pl, uint64_t size, uint64_t align, bool from_top, uint64_t floor,
+		     uint64_t *base, uint64_t *largest)
 {
 	struct mk_range *fr;
 	size_t n = free_ram(pl, &fr);
@@ -216,7 +218,7 @@ static int fit(const struct planner *pl, uint64_t size, uint64_t align, bool fro
 	for (size_t k = 0; k < n; k++) {
 		size_t i = from_top ? n - 1 - k : k;
 		uint64_t end = range_end(fr[i]);
-		uint64_t lo = align_up(fr[i].base, align);
+		uint64_t lo = align_up(fr[i].base > floor ? fr[i].base : floor, align);
 		if (lo >= end || lo < fr[i].base)
 			continue;
 		uint64_t room = (end - lo) & ~(align - 1);
@@ -229,6 +231,18 @@ static int fit(const struct planner *pl, uint64_t size, uint64_t align, bool fro
 	}
 	free(fr);
 	return ret;
+}
+
+/* A fit that leaves the first 2 MiB of RAM alone while anything else
+ * fits: firmware and QEMU put the DTB there (plan_loader). */
+static int fit(const struct planner *pl, uint64_t size, uint64_t align, bool from_top, uint64_t *base,
+	       uint64_t *largest)
+{
+	const struct plan_board *b = &pl->p->board;
+	uint64_t floor = b->n_ram ? align_up(b->ram[0].base, PLAN_RAM_ALIGN) + PLAN_RAM_ALIGN : 0;
+	if (fit_above(pl, size, align, from_top, floor, base, largest) == 0)
+		return 0;
+	return fit_above(pl, size, align, from_top, 0, base, largest);
 }
 
 static bool inside_usable(const struct plan_board *b, struct mk_range r)
@@ -445,12 +459,75 @@ static void place_pool(struct planner *pl, struct plan_pool *pp, uint64_t size, 
 	take(pl, pp->r, TAKEN_POOL, loc, "shared pool '%s'", pp->name);
 }
 
+/* 2. The loader's region, after the explicit regions and before every
+ * size-only one, so that it lies where boot loaders put a kernel and away
+ * from where they put themselves: U-Boot relocates itself to the top of RAM,
+ * arm64 kernels go 2 MiB into it. The default region is the first free
+ * 2 MiB-aligned block at or above the first RAM bank's start + 2 MiB (fit()
+ * leaves the first 2 MiB to what firmware and QEMU put there, such as the
+ * DTB), clear of the bootloader's own region when the manifest names it; its
+ * default size is 1/16 of the usable RAM, between 16 and 128 MiB. */
+static void plan_loader(struct planner *pl)
+{
+	struct plan *p = pl->p;
+	const struct manifest *m = pl->m;
+	char s1[32], s2[32], r1[48], r2[48];
+	struct mk_range boot = {0, 0};
+	if (m->n_bootloader) {
+		const struct mf_region *b = &m->bootloader[0];
+		boot = (struct mk_range){b->base.v, b->size.v};
+		if (!b->size.v || range_end(boot) < boot.base) {
+			diag_error(pl->d, &b->loc, "memory-size", "the bootloader's region %s is empty or wraps around the "
+				   "top of the address space", hex_range(r1, boot));
+			boot.size = 0;
+		}
+	}
+	uint64_t usable = 0;
+	for (size_t i = 0; i < p->board.n_usable; i++)
+		usable += p->board.usable[i].size;
+	uint64_t size = (usable / 16) & ~(PLAN_RAM_ALIGN - 1);
+	size = size < PLAN_LOADER_SIZE ? PLAN_LOADER_SIZE : size > PLAN_LOADER_SIZE_MAX ? PLAN_LOADER_SIZE_MAX : size;
+	if (m->loader_size.set)
+		size = m->loader_size.v;
+	const struct mk_loc *loc = m->loader_size.set ? &m->loader_size.loc : &m->loc;
+	if (m->loader_base.set) {
+		struct mf_region reg = {m->loader_base, {size, true, m->loader_size.set ? m->loader_size.loc : m->loader_loc},
+					m->loader_loc};
+		if (check_region(pl, &reg, "loader", PLAN_RAM_ALIGN, "memory-align", "loader-outside-ram", &p->loader))
+			take(pl, p->loader, TAKEN_LOADER, &m->loader_loc, "loader");
+	} else if (size == 0 || size & (PLAN_RAM_ALIGN - 1)) {
+		diag_error(pl->d, loc, "memory-align", "loader size 0x%" PRIx64 " is not a non-zero multiple of 2 MiB", size);
+	} else {
+		/* the bootloader's region, taken only while the loader is placed */
+		size_t n_taken = pl->n_taken;
+		if (boot.size)
+			*VEC_PUSH(pl->taken, pl->n_taken) = (struct taken){boot, TAKEN_LOADER, NULL};
+		uint64_t base, largest;
+		int r = fit(pl, size, PLAN_RAM_ALIGN, false, &base, &largest);
+		pl->n_taken = n_taken;
+		if (r < 0)
+			diag_error(pl->d, loc, "loader-no-room",
+				   "no room for the loader's %s outside every node and pool%s: the largest free block left "
+				   "is %s; give the nodes less memory or set 'loader: {size: ...}'",
+				   fmt_size(s1, size), boot.size ? " and the bootloader's region" : "", fmt_size(s2, largest));
+		else {
+			p->loader = (struct mk_range){base, size};
+			take(pl, p->loader, TAKEN_LOADER, loc, "loader");
+		}
+	}
+	if (boot.size && p->loader.size && ranges_overlap(p->loader, boot))
+		diag_error(pl->d, &m->bootloader[0].loc, "loader-bootloader",
+			   "the loader's region %s overlaps the bootloader's own region %s: the bootloader would "
+			   "overwrite itself copying the image there; give the loader a base outside it",
+			   hex_range(r1, p->loader), hex_range(r2, boot));
+}
+
 static void plan_memory(struct planner *pl)
 {
 	struct plan *p = pl->p;
 	const struct manifest *m = pl->m;
 
-	/* 1. explicit node regions, pools and loader */
+	/* 1. explicit node regions and pools */
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];
 		const struct mf_node *mn = mf_of(pl, n);
@@ -475,15 +552,9 @@ static void plan_memory(struct planner *pl)
 		if (check_region(pl, &reg, what, PLAN_POOL_ALIGN, "pool-align", "pool-outside-ram", &pp->r))
 			take(pl, pp->r, TAKEN_POOL, &mp->loc, "shared pool '%s'", pp->name);
 	}
-	uint64_t loader_size = m->loader_size.set ? m->loader_size.v : PLAN_LOADER_SIZE;
-	if (m->loader_base.set) {
-		struct mf_region reg = {m->loader_base, {loader_size, true, m->loader_size.set ? m->loader_size.loc : m->loader_loc},
-					m->loader_loc};
-		if (check_region(pl, &reg, "loader", PLAN_RAM_ALIGN, "memory-align", "loader-outside-ram", &p->loader))
-			take(pl, p->loader, TAKEN_LOADER, &m->loader_loc, "loader");
-	}
+	plan_loader(pl);
 
-	/* 2. size-only nodes, ascending by id, first fit from low RAM */
+	/* 3. size-only nodes, ascending by id, first fit from low RAM */
 	char s1[32], s2[32];
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];
@@ -507,7 +578,7 @@ static void plan_memory(struct planner *pl)
 		*VEC_PUSH(n->memory, n->n_memory) = r;
 	}
 
-	/* 3. size-only pools in manifest order (p->pools still is), then
+	/* 4. size-only pools in manifest order (p->pools still is), then
 	 * mkimg's own sync pool, the last of p->pools */
 	for (size_t i = 0; i < m->n_pools; i++) {
 		struct plan_pool *pp = &p->pools[i];
@@ -523,24 +594,6 @@ static void plan_memory(struct planner *pl)
 	}
 	if (p->n_pools > m->n_pools)
 		place_pool(pl, &p->pools[m->n_pools], p->pools[m->n_pools].r.size, &m->loc);
-
-	/* 4. the loader: last fit, so that it stays out of the nodes' way */
-	if (!m->loader_base.set) {
-		uint64_t base, largest;
-		const struct mk_loc *loc = m->loader_size.set ? &m->loader_size.loc : &m->loc;
-		if (loader_size == 0 || loader_size & (PLAN_RAM_ALIGN - 1))
-			diag_error(pl->d, loc, "memory-align", "loader size 0x%" PRIx64 " is not a non-zero multiple of 2 MiB",
-				   loader_size);
-		else if (fit(pl, loader_size, PLAN_RAM_ALIGN, true, &base, &largest) < 0)
-			diag_error(pl->d, loc, "loader-no-room",
-				   "no room for the loader's %s outside every node and pool: the largest free block left is %s; "
-				   "give the nodes less memory or set 'loader: {size: ...}'",
-				   fmt_size(s1, loader_size), fmt_size(s2, largest));
-		else {
-			p->loader = (struct mk_range){base, loader_size};
-			take(pl, p->loader, TAKEN_LOADER, loc, "loader");
-		}
-	}
 
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];

@@ -23,7 +23,8 @@ struct platform;
 
 #define PLAN_RAM_ALIGN 0x200000ull /* node RAM: seL4 links its kernel at a 2 MiB boundary */
 #define PLAN_POOL_ALIGN 0x1000ull  /* explicit pools: page aligned */
-#define PLAN_LOADER_SIZE 0x1000000ull /* default room for loader + payload: 16 MiB */
+#define PLAN_LOADER_SIZE 0x1000000ull      /* the default room for loader + payload: at least 16 MiB, */
+#define PLAN_LOADER_SIZE_MAX 0x8000000ull /* 1/16 of the usable RAM, at most 128 MiB */
 #define PLAN_SGI_COUNT 16u         /* SGI ids 0..15 */
 
 /* The planner's own pool: with two or more nodes, one pool shared by every

@@ -26,15 +26,28 @@
 #define BP_MEMBER "bootplan" /* the plan's name in the payload; its data lands 8-aligned */
 #define BP_PLAN_OFFSET 120  /* its data, from the payload's start: the CPIO header (110) and name, 4-aligned */
 
-/* The loader's own header, its first 32 bytes (start.S): a branch over it,
- * a magic, and the loader's size (code, data and stack, page aligned), which
- * is where the payload starts. The packer reads it from the loader ELF; the
- * loader reads it to find the payload. */
+/* The loader's own header, its first 64 bytes (start.S): an arm64 Linux
+ * Image header, so that U-Boot's booti and QEMU's -kernel accept the raw
+ * image. code0 branches over it. The packer fills the Image fields:
+ * text_offset is the loader base's distance from the first RAM bank's start
+ * rounded up to 2 MiB, and flags bit 3 is clear, so that booti moves the
+ * image to exactly the loader base from wherever it was loaded; image_size
+ * is the image's size, page aligned. mkimg's own fields sit in
+ * the header's reserved words: a magic, the loader's size (code, data and
+ * stack, page aligned: where the payload starts) and the plan version it
+ * reads. The packer reads them from the loader ELF; the host reads them to
+ * find the payload. */
 #define LDR_MAGIC 0x52444c474d494b4d /* "MKIMGLDR" */
-#define LDR_HDR_MAGIC 8
-#define LDR_HDR_SIZE 16
-#define LDR_HDR_VERSION 24 /* u32: the BP_VERSION it understands */
-#define LDR_HDR_BYTES 32
+#define LDR_HDR_TEXT_OFFSET 8 /* u64 */
+#define LDR_HDR_IMAGE_SIZE 16 /* u64 */
+#define LDR_HDR_FLAGS 24      /* u64: LDR_IMAGE_FLAGS */
+#define LDR_HDR_MAGIC 32
+#define LDR_HDR_SIZE 40
+#define LDR_HDR_VERSION 48 /* u32: the BP_VERSION it understands */
+#define LDR_HDR_ARM64_MAGIC 56 /* "ARM\x64" */
+#define LDR_HDR_BYTES 64
+#define LDR_ARM64_MAGIC 0x644d5241u /* "ARM\x64" read as a little-endian u32 */
+#define LDR_IMAGE_FLAGS 0x2 /* little-endian, 4 KiB pages, base relative to the start of RAM */
 
 #define BP_PAGE 0x1000
 #define BP_BLOCK 0x200000 /* every map is made of 2 MiB blocks */

@@ -46,13 +46,22 @@
 
 	.section .text.head, "ax"
 	.global _head
+/* The arm64 Linux Image header (Linux's Documentation/arch/arm64/booting.rst),
+ * so that U-Boot's booti and QEMU's -kernel take the raw image, with mkimg's
+ * own fields in its reserved words. The packer fills text_offset, image_size
+ * and flags for the plan's loader base (see LDR_HDR_* in bootplan.h). */
 _head:
-	b	_start
-	.word	0
+	b	_start				/* code0 */
+	.word	0				/* code1 */
+	.quad	0				/* LDR_HDR_TEXT_OFFSET */
+	.quad	0				/* LDR_HDR_IMAGE_SIZE */
+	.quad	0				/* LDR_HDR_FLAGS */
 	.quad	LDR_MAGIC			/* LDR_HDR_MAGIC */
 	.quad	__loader_end - _head		/* LDR_HDR_SIZE: the payload starts here */
 	.word	BP_VERSION			/* LDR_HDR_VERSION */
 	.word	0
+	.ascii	"ARM\x64"			/* LDR_HDR_ARM64_MAGIC */
+	.word	0				/* no PE/COFF header */
 
 /* The primary cpu, as firmware or QEMU enters the image: MMU off, EL2 or
  * EL1. Zero the BSS (the stack lives there), then C. */

@@ -224,7 +224,7 @@ OP_BYTES, OP_MEMBER, OP_DST = 32, 4, 16
 MAP_BYTES, MAP_PA, MAP_SIZE = 40, 8, 16
 MEMBER_BYTES, MEMBER_OFFSET = 80, 0
 POOL_BASE, POOL_SIZE = 0, 8  # the good image's one pool, 'buf' at POOL (2 MiB), is the first
-PLAN_OFFSET, LDR_SIZE = 120, 16
+PLAN_OFFSET, LDR_MAGIC, LDR_SIZE = 120, 32, 40
 
 
 class Image:
@@ -293,7 +293,7 @@ def image_cases(elf_file, bin_file):
         "elf-phdrs-outside.elf": lambda: patch(elf_file, 32, "<Q", 1 << 40),
         "elf-segment-outside.elf": lambda: patch(elf_file, phoff + 32, "<Q", 1 << 40),
         "elf-no-load.elf": lambda: patch(elf_file, phoff, "<I", 0),
-        "loader-magic.bin": lambda: flip(bin_file, 8),
+        "loader-magic.bin": lambda: flip(bin_file, LDR_MAGIC),
         "loader-size-huge.bin": lambda: patch(bin_file, LDR_SIZE, "<Q", 1 << 40),
         "no-payload.bin": lambda: bin_file[:b().loader + 64],
         # the plan's header and arrays
@@ -410,7 +410,7 @@ def split_cases(plan_bytes, blob):
         "memory-outside-ram": setter(("nodes", 0, "memory"), [{"base": "0x100000000", "size": "0x10000000"}]),
         "memory-straddles-end": setter(("nodes", 1, "memory"), [{"base": "0xb0000000", "size": "0x20000000"}]),
         "pool-outside-ram": setter(("shared_pools", 0, "base"), "0x20000000"),
-        "pool-in-node": setter(("shared_pools", 0, "base"), "0x40000000"),
+        "pool-in-node": setter(("shared_pools", 0, "base"), "0x48200000"),
         "cpu-range": setter(("nodes", 1, "cpus"), [{"index": 9, "mpidr": "0x9"}]),
         "cpu-mpidr": setter(("nodes", 1, "cpus", 0, "mpidr"), "0x100"),
         "bad-number": setter(("nodes", 0, "memory", 0, "base"), "0xzz"),

@@ -28,5 +28,5 @@ python3 "$HERE/check_elf.py" kernel f1/kernel.elf "$(ram_base out/plan.json 1)" 
 
 # Node 0's tree with node 1's base: refused at build time.
 if kernel wrong 0 -DMKIMG_RAM_BASE="$(ram_base out/plan.json 1)"; then fail "built with another node's tree"; fi
-expect_line wrong.log "the kernel's physical base is 0x40000000 but the plan expects 0x50000000"
+expect_line wrong.log "the kernel's physical base is 0x48200000 but the plan expects 0x58200000"
 echo "kernel-link: pass"

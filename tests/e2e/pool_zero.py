@@ -52,7 +52,7 @@ def expected(pools):
 
 
 # loader/bootplan.h: the plan's place and fields
-LDR_SIZE, PLAN_OFFSET, H_SIZE, H_SHA, H_POOLS_COUNT = 16, 120, 12, 32, 196
+LDR_SIZE, PLAN_OFFSET, H_SIZE, H_SHA, H_POOLS_COUNT = 40, 120, 12, 32, 196
 
 
 def unzeroed(image, folder):

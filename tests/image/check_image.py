@@ -112,7 +112,7 @@ def main():
     if got != want:
         fail("cpio -t lists %s, expected %s" % (got, want))
     image = open(out + "/elfloader.bin", "rb").read()
-    loader_size = struct.unpack_from("<Q", image, 16)[0]
+    loader_size = struct.unpack_from("<Q", image, 40)[0]  # LDR_HDR_SIZE
     if image[loader_size:] != payload:
         fail("the payload in elfloader.bin (after %d loader bytes) is not payload.cpio" % loader_size)
     if cpio_list(image[loader_size:]) != want:

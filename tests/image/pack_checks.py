@@ -42,8 +42,8 @@ def main():
     d = fresh(out, "wrong-node")
     manifest(d + "/partition.yaml", board, out, [k[0], k[0]])
     r = subprocess.run([cli, "pack", d + "/partition.yaml", "-o", d], capture_output=True, text=True)
-    want = "Kernel.1.elf: physical range [0x40000000, "
-    if r.returncode != 1 or want not in r.stderr or "is node 0's RAM, not node 1's [0x50000000, 0x60000000): rebuild it against" not in r.stderr:
+    want = "Kernel.1.elf: physical range [0x48200000, "
+    if r.returncode != 1 or want not in r.stderr or "is node 0's RAM, not node 1's [0x58200000, 0x68200000): rebuild it against" not in r.stderr:
         print("FAIL: node 1 with node 0's kernel: exit %d\n%s%s" % (r.returncode, r.stdout, r.stderr))
         fails += 1
     elif any(os.path.exists(os.path.join(d, f)) for f in ("elfloader.elf", "elfloader.bin", "payload.cpio")):

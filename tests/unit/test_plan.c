@@ -152,11 +152,14 @@ static void size_only_first_fit(void **state)
 			 0);
 	struct plan *p = &fx.p;
 	assert_int_equal(p->n_nodes, 2);
-	/* sorted by id; node 0 first fit at the bottom, then node 1 */
+	/* the loader 2 MiB into RAM, 1/16 of it (2 GiB: 128 MiB); then, sorted
+	 * by id, node 0 first fit above it, then node 1 */
+	assert_int_equal(p->loader.base, 0x40200000);
+	assert_int_equal(p->loader.size, 128 * MiB);
 	assert_int_equal(p->nodes[0].id, 0);
-	assert_int_equal(p->nodes[0].memory[0].base, 0x40000000);
+	assert_int_equal(p->nodes[0].memory[0].base, 0x48200000);
 	assert_int_equal(p->nodes[0].memory[0].size, 128 * MiB);
-	assert_int_equal(p->nodes[1].memory[0].base, 0x48000000);
+	assert_int_equal(p->nodes[1].memory[0].base, 0x50200000);
 	/* default cpus: lowest free, in id order */
 	assert_int_equal(p->nodes[0].cpus[0].index, 0);
 	assert_int_equal(p->nodes[1].cpus[0].index, 1);
@@ -164,22 +167,23 @@ static void size_only_first_fit(void **state)
 	 * then mkimg's own */
 	assert_int_equal(p->n_pools, 3);
 	assert_string_equal(p->pools[0].name, "a");
-	assert_int_equal(p->pools[1].r.base, 0x58000000);
-	assert_int_equal(p->pools[0].r.base, 0x58200000);
+	assert_int_equal(p->pools[1].r.base, 0x60200000);
+	assert_int_equal(p->pools[0].r.base, 0x60400000);
 	assert_string_equal(p->pools[2].name, PLAN_SYNC_POOL);
-	assert_int_equal(p->pools[2].r.base, 0x58201000);
+	assert_int_equal(p->pools[2].r.base, 0x60401000);
 	/* `keep` follows its pool; absent is false */
 	assert_true(p->pools[0].keep);
 	assert_false(p->pools[1].keep);
-	/* the loader at the top of RAM */
-	assert_int_equal(p->loader.base, 0xc0000000 - PLAN_LOADER_SIZE);
-	/* reserved = RAM - own memory - pools */
+	/* reserved = RAM - own memory - pools: the first 2 MiB and the loader,
+	 * node 1, and all above the pools */
 	const struct plan_node *n0 = &p->nodes[0];
-	assert_int_equal(n0->n_reserved, 2);
-	assert_int_equal(n0->reserved[0].base, 0x48000000);
-	assert_int_equal(range_end(n0->reserved[0]), 0x58000000);
-	assert_int_equal(n0->reserved[1].base, 0x58202000);
-	assert_int_equal(range_end(n0->reserved[1]), 0xc0000000);
+	assert_int_equal(n0->n_reserved, 3);
+	assert_int_equal(n0->reserved[0].base, 0x40000000);
+	assert_int_equal(range_end(n0->reserved[0]), 0x48200000);
+	assert_int_equal(n0->reserved[1].base, 0x50200000);
+	assert_int_equal(range_end(n0->reserved[1]), 0x60200000);
+	assert_int_equal(n0->reserved[2].base, 0x60402000);
+	assert_int_equal(range_end(n0->reserved[2]), 0xc0000000);
 	assert_int_equal(n0->n_pools, 2);
 	assert_int_equal(p->nodes[1].n_pools, 3);
 	/* boot order: others first, the node on cpu 0 last */
@@ -201,11 +205,15 @@ static void explicit_talk_layout(void **state)
 	const struct plan *p = &fx.p;
 	assert_int_equal(p->nodes[1].memory[0].base, 0x50000000);
 	assert_int_equal(p->pools[0].r.base, 0x60000000);
-	/* node 1's reserved: node 0's RAM, and everything above the pool */
-	assert_int_equal(p->nodes[1].n_reserved, 2);
+	/* node 1's reserved: node 0's RAM, the loader above the pool, and
+	 * everything above mkimg-sync's page after it */
+	assert_int_equal(p->loader.base, 0x70000000);
+	assert_int_equal(p->nodes[1].n_reserved, 3);
 	assert_int_equal(p->nodes[1].reserved[0].base, 0x40000000);
 	assert_int_equal(p->nodes[1].reserved[0].size, 256 * MiB);
-	assert_int_equal(p->nodes[1].reserved[1].base, 0x70001000); /* after mkimg-sync's page */
+	assert_int_equal(p->nodes[1].reserved[1].base, 0x70000000);
+	assert_int_equal(p->nodes[1].reserved[1].size, 128 * MiB);
+	assert_int_equal(p->nodes[1].reserved[2].base, 0x78001000);
 	/* one SGI per direction, different so each node's table reads clearly */
 	assert_int_equal(p->n_channels, 2);
 	assert_int_equal(p->channels[0].sgi, 0);
@@ -338,7 +346,7 @@ static void sync_pool(void **state)
 	assert_true(plan_pool_is_own(sp));
 	assert_false(plan_pool_is_own(&p->pools[1]));
 	assert_int_equal(sp->r.size, 0x1000);
-	assert_int_equal(sp->r.base, 0x4c000000 + 2 * MiB); /* after the nodes and 'z' */
+	assert_int_equal(sp->r.base, 0x54200000 + 2 * MiB); /* after the loader, the nodes and 'z' */
 	assert_false(sp->keep);
 	assert_int_equal(sp->n_nodes, 3);
 	for (size_t i = 0; i < p->n_nodes; i++) {
@@ -416,9 +424,12 @@ static const struct bad {
 	 "pool-node-twice", 4},
 	{HEAD "shared_pools:\n  - {name: mkimg-x, size: 4K, nodes: [0]}\nnodes:\n  - {id: 0, memory: 64M}\n", 2, "name",
 	 4},
-	{HEAD "loader: {base: 0xbfe00000, size: 2M}\nnodes:\n  - {id: 0, memory: 1G}\n  - {id: 1, memory: 1022M}\n", 2,
+	{HEAD "loader: {base: 0xbfe00000, size: 2M}\nnodes:\n  - {id: 0, memory: [{base: 0x40000000, size: 1G}]}\n"
+	 "  - {id: 1, memory: 1022M}\n", 2,
 	 "memory-exhausted", 1}, /* no room for mkimg-sync: located at the manifest's top */
-	{HEAD "loader: {size: 2M}\nnodes:\n  - {id: 0, memory: 2G}\n", 2, "loader-no-room", 3},
+	{HEAD "loader: {size: 2M}\nnodes:\n  - {id: 0, memory: [{base: 0x40000000, size: 2G}]}\n", 2, "loader-no-room", 3},
+	{HEAD "loader: {base: 0xbe000000, size: 32M, bootloader: {base: 0xbdc00000, size: 36M}}\nnodes:\n  - {id: 0, memory: 64M}\n",
+	 2, "loader-bootloader", 3},
 	{HEAD "loader: {base: 0x40000000}\nnodes:\n  - {id: 0, memory: [{base: 0x40000000, size: 64M}]}\n", 2,
 	 "loader-overlap", 3},
 	{HEAD "nodes:\n  - {id: 0, cpus: [2], memory: 64M}\n", 2, "cpu-range", 4},
