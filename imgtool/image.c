@@ -36,7 +36,9 @@ bool image_probe(const char *path)
 	uint64_t magic;
 	memcpy(&magic, head + LDR_HDR_MAGIC, 8);
 	bool uimage = n >= 4 && fdt32_ld((const fdt32_t *)head) == UIMAGE_MAGIC;
-	return (n >= SELFMAG && !memcmp(head, ELFMAG, SELFMAG)) || (n == sizeof(head) && magic == LDR_MAGIC) || uimage;
+	bool fit = n >= 4 && fdt32_ld((const fdt32_t *)head) == FDT_MAGIC; /* a FIT, or a tree: image_parse tells */
+	return (n >= SELFMAG && !memcmp(head, ELFMAG, SELFMAG)) || (n == sizeof(head) && magic == LDR_MAGIC) || uimage ||
+	       fit;
 }
 
 
@@ -54,6 +56,72 @@ static int bad_image(struct diags *d, const char *path, const char *msg)
 }
 
 /* The image inside elfloader.elf: its one PT_LOAD with file bytes. */
+/* An image node of a FIT: its data, and its hash-1 checked (SHA-256). */
+static const void *fit_data(struct image *im, const void *fit, const char *name, int *len, struct diags *d)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/images/%s", name);
+	int node = fdt_path_offset(fit, path);
+	const void *data = node >= 0 ? fdt_getprop(fit, node, "data", len) : NULL;
+	if (!data) {
+		bad_image(d, im->path, "the FIT has no image with data that its configuration names");
+		return NULL;
+	}
+	int hash = fdt_subnode_offset(fit, node, "hash-1"), vlen = 0;
+	const char *algo = hash >= 0 ? fdt_getprop(fit, hash, "algo", NULL) : NULL;
+	const uint8_t *value = hash >= 0 ? fdt_getprop(fit, hash, "value", &vlen) : NULL;
+	uint8_t sum[SHA256_BYTES];
+	if (!algo || strcmp(algo, "sha256") || !value || vlen != SHA256_BYTES) {
+		bad_image(d, im->path, "a FIT image without its SHA-256 hash node");
+		return NULL;
+	}
+	sha256_host(data, (size_t)*len, sum);
+	if (memcmp(sum, value, SHA256_BYTES)) {
+		struct mk_loc loc = {.file = im->path};
+		diag_error(d, &loc, "image", "the FIT image '%s' does not match its SHA-256 hash: the image is damaged",
+			   name);
+		return NULL;
+	}
+	return data;
+}
+
+/* U-Boot's FIT (pack.c writes it): the default configuration's kernel, an
+ * uncompressed arm64 image whose hash matches, and its tree's hash; the
+ * image is the kernel's data (copied: a property is only 4-aligned), at its
+ * load address. */
+static int fit_image(struct image *im, struct diags *d)
+{
+	const void *fit = im->file;
+	if (fdt_check_header(fit) || fdt_totalsize(fit) > im->file_size)
+		return bad_image(d, im->path, "a damaged FIT: its device tree header does not hold");
+	int confs = fdt_path_offset(fit, "/configurations");
+	const char *def = confs >= 0 ? fdt_getprop(fit, confs, "default", NULL) : NULL;
+	int conf = def ? fdt_subnode_offset(fit, confs, def) : -1;
+	const char *kernel = conf >= 0 ? fdt_getprop(fit, conf, "kernel", NULL) : NULL;
+	const char *tree = conf >= 0 ? fdt_getprop(fit, conf, "fdt", NULL) : NULL;
+	if (!kernel)
+		return bad_image(d, im->path, "the FIT has no default configuration with a kernel");
+	int len = 0, tlen = 0;
+	const uint8_t *data = fit_data(im, fit, kernel, &len, d);
+	if (!data || (tree && !fit_data(im, fit, tree, &tlen, d)))
+		return -1;
+	char path[64];
+	snprintf(path, sizeof(path), "/images/%s", kernel);
+	int node = fdt_path_offset(fit, path), alen = 0;
+	const char *type = fdt_getprop(fit, node, "type", NULL), *arch = fdt_getprop(fit, node, "arch", NULL);
+	const char *comp = fdt_getprop(fit, node, "compression", NULL);
+	const fdt32_t *load = fdt_getprop(fit, node, "load", &alen);
+	if (!type || strcmp(type, "kernel") || !arch || strcmp(arch, "arm64") || !comp || strcmp(comp, "none") ||
+	    !load || (alen != 4 && alen != 8))
+		return bad_image(d, im->path, "the FIT's kernel is not an uncompressed arm64 kernel with a load address");
+	im->base = alen == 8 ? (uint64_t)fdt32_ld(load) << 32 | fdt32_ld(load + 1) : fdt32_ld(load);
+	im->own = xmalloc((size_t)len ? (size_t)len : 1);
+	memcpy(im->own, data, (size_t)len);
+	im->bytes = im->own;
+	im->size = (size_t)len;
+	return 0;
+}
+
 static int elf_image(struct image *im, struct diags *d)
 {
 	Elf64_Ehdr eh;
@@ -163,11 +231,15 @@ int image_parse(struct image *im, const char *path, uint8_t *buf, size_t size, s
 	*im = (struct image){.path = xstrdup(path), .file = buf, .file_size = size};
 	im->elf = im->file_size >= SELFMAG && !memcmp(im->file, ELFMAG, SELFMAG);
 	im->uimage = im->file_size >= UIMAGE_HEADER && fdt32_ld((const fdt32_t *)(im->file)) == UIMAGE_MAGIC;
+	im->fit = im->file_size >= sizeof(struct fdt_header) && fdt_magic(im->file) == FDT_MAGIC;
 	if (im->elf) {
 		if (elf_image(im, d) < 0)
 			return -1;
 	} else if (im->uimage) {
 		if (uimage_image(im, d) < 0)
+			return -1;
+	} else if (im->fit) {
+		if (fit_image(im, d) < 0)
 			return -1;
 	} else {
 		im->bytes = im->file;
@@ -203,10 +275,10 @@ int image_parse(struct image *im, const char *path, uint8_t *buf, size_t size, s
 		return bad_image(d, path, "the boot plan's size does not fit the image");
 	if (bp_arrays(&im->pl, refused, &r) < 0)
 		return -1;
-	if (im->uimage && im->base != h->image_base) {
+	if ((im->uimage || im->fit) && im->base != h->image_base) {
 		struct mk_loc loc = {.file = path};
-		diag_error(d, &loc, "image", "the uImage loads at 0x%" PRIx64 ", but its boot plan at 0x%" PRIx64, im->base,
-			   h->image_base);
+		diag_error(d, &loc, "image", "the %s loads at 0x%" PRIx64 ", but its boot plan at 0x%" PRIx64,
+			   im->uimage ? "uImage" : "FIT", im->base, h->image_base);
 		return -1;
 	}
 	if (!im->elf)
@@ -229,6 +301,7 @@ void image_close(struct image *im)
 {
 	free(im->path);
 	free(im->file);
+	free(im->own);
 	*im = (struct image){0};
 }
 
@@ -390,7 +463,7 @@ static void inspect_print(FILE *f, const struct image *im)
 	fputs("image ", f);
 	fput_escaped(f, im->path);
 	fprintf(f, ": %s, %zu bytes at 0x%" PRIx64 " (loader %" PRIu64 ", payload %" PRIu64 ")\n",
-		im->elf ? "ELF" : im->uimage ? "uImage" : "raw", im->size, im->base, im->loader_size, (uint64_t)im->size - im->loader_size);
+		im->elf ? "ELF" : im->uimage ? "uImage" : im->fit ? "FIT" : "raw", im->size, im->base, im->loader_size, (uint64_t)im->size - im->loader_size);
 	fputs("plan '", f);
 	put_name(f, h->name, sizeof(h->name), 0);
 	fprintf(f, "': boot plan version %u, %u bytes, sha256 ", h->version, h->size);
@@ -534,7 +607,7 @@ static void inspect_json(FILE *f, const struct image *im, bool verified)
 	const struct bp_header *h = im->pl.h;
 	fputs("{\"image\": ", f);
 	json_str(f, im->path);
-	fprintf(f, ", \"format\": \"%s\", ", im->elf ? "elf" : im->uimage ? "uimage" : "raw");
+	fprintf(f, ", \"format\": \"%s\", ", im->elf ? "elf" : im->uimage ? "uimage" : im->fit ? "fit" : "raw");
 	json_hex(f, "base", im->base, true);
 	fprintf(f, "\"size\": %zu, \"loader_size\": %" PRIu64 ",\n \"plan\": {\"name\": ", im->size, im->loader_size);
 	json_name(f, h->name, sizeof(h->name));
@@ -898,14 +971,14 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 			return -1;
 		}
 		if (im.elf) {
-			diag_error(d, &loc, "image", "U-Boot boots elfloader.bin (booti) or elfloader.uimg (bootm), "
-				   "not the ELF: run one of those of the same folder");
+			diag_error(d, &loc, "image", "U-Boot boots elfloader.bin (booti), elfloader.uimg or elfloader.itb "
+				   "(bootm), not the ELF: run one of those of the same folder");
 			image_close(&im);
 			return -1;
 		}
-	} else if (im.uimage) {
-		diag_error(d, &loc, "image", "a uImage is for U-Boot's bootm: add --u-boot, or run elfloader.elf or "
-			   "elfloader.bin of the same folder");
+	} else if (im.uimage || im.fit) {
+		diag_error(d, &loc, "image", "a %s is for U-Boot's bootm: add --u-boot, or run elfloader.elf or "
+			   "elfloader.bin of the same folder", im.uimage ? "uImage" : "FIT");
 		image_close(&im);
 		return -1;
 	}
@@ -958,8 +1031,9 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 			return -1;
 		}
 		char bootcmd[160];
-		snprintf(bootcmd, sizeof(bootcmd), "echo mkimg: %s at 0x%" PRIx64 "; %s 0x%" PRIx64 " - ${fdtcontroladdr}",
-			 im.uimage ? "bootm of the uImage" : "booti of the Image", stage, im.uimage ? "bootm" : "booti", stage);
+		snprintf(bootcmd, sizeof(bootcmd), "echo mkimg: %s at 0x%" PRIx64 "; %s 0x%" PRIx64 "%s",
+			 im.uimage ? "bootm of the uImage" : im.fit ? "bootm of the FIT" : "booti of the Image", stage,
+			 im.uimage || im.fit ? "bootm" : "booti", stage, im.fit ? "" : " - ${fdtcontroladdr}");
 		if (!(o && o->dry_run) && !(env_path = u_boot_env(bootcmd))) {
 			diag_error(d, &loc, NULL, "cannot write U-Boot's environment: %s", strerror(errno));
 			free(file);

@@ -18,6 +18,8 @@ struct image {
 	size_t file_size;
 	bool elf;       /* elfloader.elf rather than .bin */
 	bool uimage;    /* elfloader.uimg: .bin behind U-Boot's legacy header */
+	bool fit;       /* elfloader.itb: .bin inside U-Boot's FIT */
+	uint8_t *own;   /* a FIT's image, copied out so that the plan is 8-aligned */
 	const uint8_t *bytes; /* the image: loader block + payload */
 	size_t size;
 	uint64_t base;        /* where it loads: the ELF's p_paddr, or the plan's image_base */

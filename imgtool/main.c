@@ -76,7 +76,7 @@ static const struct cli_opt opts[] = {
 	 "always (every line) or never", false},
 	{"u-boot", OPT_U_BOOT, NULL, 1u << CMD_RUN,
 	 "boot through U-Boot as a board does: $MKIMG_U_BOOT, else Debian's (u-boot-qemu), runs booti for "
-	 "elfloader.bin, bootm for elfloader.uimg", false},
+	 "elfloader.bin, bootm for elfloader.uimg and elfloader.itb", false},
 	{"el", OPT_EL, "N", 1u << CMD_RUN,
 	 "start QEMU's cpus at EL N, 1 or 2 (default: 2 where the board's PSCI conduit is smc, else 1)", false},
 	{"timeout", OPT_TIMEOUT, "S", 1u << CMD_RUN, "kill QEMU after S seconds (exit 124)", false},
@@ -389,8 +389,8 @@ static int check_outputs(const struct args *a, const struct plan *p, const char 
 	pack_inputs_free(in, p->n_nodes);
 	for (size_t i = 0; (main_job || c == CMD_PLAN) && i < N_FORMATS; i++)
 		*VEC_PUSH(paths, n) = xasprintf("%s/%s", dir, formats[i].file);
-	static const char *const image[] = {PACK_ELF, PACK_BIN, PACK_CPIO, PACK_UIMAGE};
-	for (size_t k = 0; (main_job || c == CMD_PACK) && k < 4; k++)
+	static const char *const image[] = {PACK_ELF, PACK_BIN, PACK_CPIO, PACK_FIT, PACK_UIMAGE};
+	for (size_t k = 0; (main_job || c == CMD_PACK) && k < 5; k++)
 		*VEC_PUSH(paths, n) = xasprintf("%s/%s", dir, image[k]);
 	for (size_t i = 0; i < n; i++) {
 		output_check_input(paths[i], d);
@@ -485,7 +485,8 @@ static int run(const struct args *a, struct diags *d)
 			free(path);
 			report_text(stdout, &p);
 			printf("\nwritten to %s: layout.{txt,json,svg}, node*/kernel.dtb, kernel.dts, kernel-overlay.dts,\n"
-			       "%s, %s, %s%s%s\n", dir, PACK_ELF, PACK_BIN, PACK_CPIO, uimg ? ", " : "", uimg ? PACK_UIMAGE : "");
+			       "%s, %s, %s, %s%s%s\n", dir, PACK_ELF, PACK_BIN, PACK_CPIO, PACK_FIT, uimg ? ", " : "",
+			       uimg ? PACK_UIMAGE : "");
 		}
 		if (!ret && a->cmd == CMD_RUN) {
 			char *image = xasprintf("%s/%s", dir, a->u_boot ? PACK_BIN : PACK_ELF); /* booti's */

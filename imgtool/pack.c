@@ -1007,6 +1007,78 @@ static void write_uimage(FILE *f, const struct img *im, uint64_t base, const cha
 	img_write(f, im, 0);
 }
 
+/* One FIT image node: its data, type, addresses and a SHA-256 hash. */
+static void fit_image(void *fit, const char *name, const char *desc, const char *type, const struct img *im,
+		      const void *blob, size_t size, uint64_t base, bool wide)
+{
+	uint8_t sum[SHA256_BYTES];
+	void *data;
+	fdt_begin_node(fit, name);
+	fdt_property_string(fit, "description", desc);
+	fdt_property_placeholder(fit, "data", (int)size, &data);
+	if (im)
+		for (size_t i = 0, at = 0; i < im->n_v; at += im->v[i].n, i++)
+			memcpy((uint8_t *)data + at, im->v[i].p ? im->v[i].p : im->own + im->v[i].off, im->v[i].n);
+	else
+		memcpy(data, blob, size);
+	sha256_host(data, size, sum);
+	fdt_property_string(fit, "type", type);
+	fdt_property_string(fit, "arch", "arm64");
+	if (im) {
+		fdt_property_string(fit, "os", "linux");
+		fdt32_t addr[2] = {cpu_to_fdt32((uint32_t)(base >> 32)), cpu_to_fdt32((uint32_t)base)};
+		fdt_property(fit, "load", wide ? addr : addr + 1, wide ? 8 : 4);
+		fdt_property(fit, "entry", wide ? addr : addr + 1, wide ? 8 : 4);
+	}
+	fdt_property_string(fit, "compression", "none");
+	fdt_begin_node(fit, "hash-1");
+	fdt_property(fit, "value", sum, sizeof(sum));
+	fdt_property_string(fit, "algo", "sha256");
+	fdt_end_node(fit);
+	fdt_end_node(fit);
+}
+
+/* U-Boot's FIT (pack.h), made with libfdt's sequential writer: the loader
+ * image and the board's tree, hashed, in one configuration, so that `bootm
+ * ADDR` needs no other argument. Addresses take two cells where the loader
+ * lies above 4 GiB. The timestamp is SOURCE_DATE_EPOCH (else 0). */
+static int write_fit(FILE *f, const struct img *im, const struct plan *p)
+{
+	size_t dtb = p->board.fdt ? p->board.fdt_size : 0;
+	size_t cap = im->size + dtb + 4096;
+	if (cap > INT32_MAX)
+		return -1;
+	void *fit = xcalloc(cap, 1);
+	bool wide = range_end(p->loader) > UINT32_MAX;
+	fdt_create(fit, (int)cap);
+	fdt_finish_reservemap(fit);
+	fdt_begin_node(fit, "");
+	fdt_property_u32(fit, "timestamp", source_date_epoch());
+	fdt_property_string(fit, "description", p->name);
+	fdt_property_u32(fit, "#address-cells", wide ? 2 : 1);
+	fdt_begin_node(fit, "images");
+	fit_image(fit, FIT_LOADER, "the mkimg loader and its payload", "kernel", im, NULL, im->size, p->loader.base, wide);
+	if (dtb)
+		fit_image(fit, FIT_FDT, "the board's device tree, for U-Boot to pass on", "flat_dt", NULL, p->board.fdt,
+			  dtb, 0, wide);
+	fdt_end_node(fit);
+	fdt_begin_node(fit, "configurations");
+	fdt_property_string(fit, "default", FIT_CONF);
+	fdt_begin_node(fit, FIT_CONF);
+	fdt_property_string(fit, "description", "the loader, given the board's tree");
+	fdt_property_string(fit, "kernel", FIT_LOADER);
+	if (dtb)
+		fdt_property_string(fit, "fdt", FIT_FDT);
+	fdt_end_node(fit);
+	fdt_end_node(fit);
+	fdt_end_node(fit);
+	int r = fdt_finish(fit);
+	if (r == 0)
+		fwrite(fit, fdt_totalsize(fit), 1, f);
+	free(fit);
+	return r == 0 ? 0 : -1;
+}
+
 /* The ELF: one header, one PT_LOAD at the loader base covering the image
  * and the page-table room after it (memsz), the image at ELF_DATA_OFFSET. */
 static void write_elf(FILE *f, const struct img *img, uint64_t base, uint64_t memsz)
@@ -1044,7 +1116,7 @@ static int write_outputs(struct packer *pk, const char *outdir, const struct img
 {
 	struct output o = {0};
 	struct mk_loc loc = {.file = outdir};
-	static const char *const names[] = {PACK_ELF, PACK_BIN, PACK_CPIO, PACK_UIMAGE};
+	static const char *const names[] = {PACK_ELF, PACK_BIN, PACK_CPIO, PACK_FIT, PACK_UIMAGE};
 	uint64_t base = pk->p->loader.base;
 	/* A uImage holds 32-bit addresses and size. */
 	bool uimage = base + img->size <= UINT32_MAX;
@@ -1056,7 +1128,7 @@ static int write_outputs(struct packer *pk, const char *outdir, const struct img
 		diag_error(pk->d, &loc, NULL, "cannot create '%s': %s", outdir, strerror(errno));
 		return -1;
 	}
-	for (int i = 0; i < (uimage ? 4 : 3); i++) {
+	for (int i = 0; i < (uimage ? 5 : 4); i++) {
 		char *path = xasprintf("%s/%s", outdir, names[i]);
 		FILE *f = output_open(&o, path);
 		if (!f) {
@@ -1068,7 +1140,11 @@ static int write_outputs(struct packer *pk, const char *outdir, const struct img
 		free(path);
 		if (i == 0)
 			write_elf(f, img, base, memsz);
-		else if (i == 3)
+		else if (i == 3 && write_fit(f, img, pk->p) < 0) {
+			diag_error(pk->d, &loc, NULL, "cannot make %s: the image is too large for a FIT", PACK_FIT);
+			output_abort(&o);
+			return -1;
+		} else if (i == 4)
 			write_uimage(f, img, base, pk->p->name);
 		else
 			img_write(f, img, i == 1 ? 0 : pk->loader_size);

@@ -31,6 +31,14 @@
 #define PACK_UIMAGE "elfloader.uimg"
 #define UIMAGE_MAGIC 0x27051956u
 #define UIMAGE_HEADER 64
+/* U-Boot's FIT (`bootm`): a device tree holding elfloader.bin as image
+ * FIT_LOADER (kernel, arm64, loaded and entered at the loader base) and the
+ * board's tree as FIT_FDT, each with a SHA-256 hash node, and one
+ * configuration FIT_CONF of both. */
+#define PACK_FIT "elfloader.itb"
+#define FIT_LOADER "loader"
+#define FIT_FDT "fdt"
+#define FIT_CONF "conf"
 /* A root task's image ends at or below this virtual address: seL4_UserTop
  * of an EL1 AArch64 kernel (48-bit user half), page aligned down. */
 #define PACK_USER_TOP 0x00007ffffffff000ull

@@ -55,10 +55,10 @@ for f in layout.txt layout.json layout.svg; do
 	[ -s "$work/o/$f" ] || { echo "FAIL: main job did not write $f"; fail=$((fail + 1)); }
 done
 for f in node0/kernel.dtb node0/kernel.dts node0/kernel-overlay.dts node1/kernel.dtb node1/Kernel.1.elf \
-	node1/capdl.1.img elfloader.elf elfloader.bin elfloader.uimg; do
+	node1/capdl.1.img elfloader.elf elfloader.bin elfloader.itb elfloader.uimg; do
 	[ -s "$work/o/$f" ] || { echo "FAIL: main job did not write $f"; fail=$((fail + 1)); }
 done
-[ "$(ls "$work/o" | tr '\n' ' ')" = "build elfloader.bin elfloader.elf elfloader.uimg layout.json layout.svg layout.txt node0 node1 payload.cpio " ] ||
+[ "$(ls "$work/o" | tr '\n' ' ')" = "build elfloader.bin elfloader.elf elfloader.itb elfloader.uimg layout.json layout.svg layout.txt node0 node1 payload.cpio " ] ||
 	{ echo "FAIL: stray files in the output: $(ls "$work/o")"; fail=$((fail + 1)); }
 # Progress in a log (stderr is a file here): one line per node artifact as it
 # finishes, none as it starts; --progress always adds them, never is silent.

@@ -50,7 +50,8 @@ sys.path.insert(0, HERE)
 import gen  # noqa: E402
 
 SENTINEL = b"sentinel: a failed run must not replace this\n"
-OUTPUTS = ["layout.txt", "layout.json", "layout.svg", "elfloader.elf", "elfloader.bin", "payload.cpio",
+OUTPUTS = ["layout.txt", "layout.json", "layout.svg", "elfloader.elf", "elfloader.bin", "payload.cpio", "elfloader.itb",
+           "elfloader.uimg",
            "node0/kernel.dtb", "node0/kernel.dts", "node0/kernel-overlay.dts",
            "node1/kernel.dtb", "node1/kernel.dts", "node1/kernel-overlay.dts"]
 # Node 0 owns the RTC and node 1 runs on cpu 1, so that what a board case

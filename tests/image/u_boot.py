@@ -4,12 +4,13 @@
 QEMU, as on a board: `mkimg run --u-boot` puts the image in RAM above the
 loader's region and U-Boot's environment in virt's second flash, and U-Boot
 moves the image to the loader's base (booti of elfloader.bin, whose arm64
-Image header says where; bootm of elfloader.uimg). OUT holds the staged
+Image header says where; bootm of elfloader.uimg and .itb). OUT holds the staged
 images (hello, el1, gicv3). Every boot must show U-Boot's banner, the boot
 command mkimg gave it and every node's `node N: ok`:
 
   hello  elfloader.bin   booti  EL2  GICv2
   el1    elfloader.uimg  bootm  EL1  GICv2  (the board's PSCI is hvc)
+  hello  elfloader.itb   bootm  EL2  GICv2  (U-Boot checks the FIT's SHA-256)
   gicv3  elfloader.bin   booti  EL2  GICv3
   gicv3  elfloader.uimg  bootm  EL1  GICv3  (repacked on the board with hvc)
   hello  elfloader.bin   booti  EL2  GICv2  with a 64 MiB root task
@@ -32,10 +33,12 @@ def nodes(layout):
     return [n["id"] for n in json.load(open(layout))["nodes"]]
 
 
-def boot(cli, image, el, how):
+def boot(cli, image, el, how, more=()):
     ids = nodes(os.path.join(os.path.dirname(image), "layout.json"))
     cmd = [cli, "run", image, "--u-boot", "--el", str(el), "--timeout", "120",
            "--expect", r"^U-Boot 20[0-9][0-9]\.", "--expect", "^mkimg: %s " % how]
+    for m in more:
+        cmd += ["--expect", m]
     for n in ids:
         cmd += ["--expect", "^node %d: ok EL1" % n]
     r = subprocess.run(cmd, capture_output=True, text=True)
@@ -81,6 +84,7 @@ def main():
     fails = 0
     fails += boot(cli, os.path.join(out, "hello", "elfloader.bin"), 2, "booti")
     fails += boot(cli, os.path.join(out, "el1", "elfloader.uimg"), 1, "bootm")
+    fails += boot(cli, os.path.join(out, "hello", "elfloader.itb"), 2, "bootm of the FIT", [r"sha256\+ OK"])
     fails += boot(cli, os.path.join(out, "gicv3", "elfloader.bin"), 2, "booti")
 
     # GICv3 at EL1: the gicv3 board with PSCI over hvc, as QEMU gives it
