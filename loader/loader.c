@@ -15,12 +15,14 @@
  *   4. zero every shared pool the plan lists (all but those the manifest
  *      keeps), so no node reads what a previous boot left there;
  *   5. per node: copy and zero (the ops), build its tables, clean them all
- *      to the point of coherency;
+ *      to the point of coherency (the loops are place.c's, proven to write
+ *      only inside the ranges the check accepted);
  *   6. print the log, turn the MMU off, start the other cpus in boot order
  *      and enter the last node (ours) on this cpu.
  */
 #include "bootplan_check.h"
 #include "mkimg_uart.h"
+#include "place.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -55,9 +57,6 @@ void loader_exception(uint64_t vector);
 #define PSCI_CPU_ON 0xc4000003
 #define SCTLR_M 1ull
 #define MPIDR_AFFINITY 0xff00ffffffull
-#define DESC_TABLE 3ull            /* valid table descriptor (levels 0 and 1) */
-#define DESC_BLOCK 1ull            /* valid block descriptor (level 2) */
-#define DESC_ADDR 0x0000fffffffff000ull
 
 /* Read by secondary_entry; written while the MMU is off, so it is in memory. */
 const struct bp_header *boot_plan;
@@ -182,6 +181,12 @@ _Noreturn static void fail(const char *fmt, ...)
 	fail_v(fmt, ap);
 }
 
+/* place.c's way to stop. */
+void place_fail(const char *why)
+{
+	fail("%s", why);
+}
+
 /* An SMC or HVC instruction (any immediate): the loader's PSCI calls. */
 #define INSN_SMC 0xd4000003u
 #define INSN_HVC 0xd4000002u
@@ -225,34 +230,6 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
-/* Copy with the widest accesses the alignment of both ends allows: the
- * payload's members start 4-aligned (CPIO), the targets are usually
- * page aligned. */
-static void copy(uint64_t dst, uint64_t src, uint64_t n)
-{
-	if (((dst | src | n) & 7) == 0) {
-		for (uint64_t i = 0; i < n; i += 8)
-			*(volatile uint64_t *)(dst + i) = *(const uint64_t *)(src + i);
-	} else if (((dst | src | n) & 3) == 0) {
-		for (uint64_t i = 0; i < n; i += 4)
-			*(volatile uint32_t *)(dst + i) = *(const uint32_t *)(src + i);
-	} else {
-		for (uint64_t i = 0; i < n; i++)
-			*(volatile uint8_t *)(dst + i) = *(const uint8_t *)(src + i);
-	}
-}
-
-static void zero(uint64_t dst, uint64_t n)
-{
-	uint64_t i = 0;
-	for (; i < n && ((dst + i) & 7); i++)
-		*(volatile uint8_t *)(dst + i) = 0;
-	for (; i + 8 <= n; i += 8)
-		*(volatile uint64_t *)(dst + i) = 0;
-	for (; i < n; i++)
-		*(volatile uint8_t *)(dst + i) = 0;
-}
-
 /* ------------------------------------------------------------ the plan */
 
 /* The check's one way to report: fail(), which never returns. */
@@ -290,38 +267,6 @@ static void find_and_check(struct bp_plan *pl, uint64_t el)
 
 /* ------------------------------------------------------------ page tables */
 
-struct pages {
-	uint64_t next, end;
-};
-
-static uint64_t *new_table(struct pages *a)
-{
-	if (a->next >= a->end)
-		fail("page tables: the area the plan gave is full");
-	uint64_t *t = (uint64_t *)a->next;
-	a->next += BP_PAGE;
-	zero((uint64_t)t, BP_PAGE);
-	return t;
-}
-
-static uint64_t *next_level(uint64_t *table, uint64_t index, struct pages *a)
-{
-	if (!(table[index] & 1))
-		table[index] = (uint64_t)new_table(a) | DESC_TABLE;
-	return (uint64_t *)(table[index] & DESC_ADDR);
-}
-
-/* Map one bp_map under `root` with 2 MiB blocks (level 2 of 4). */
-static void map(uint64_t *root, const struct bp_map *m, struct pages *a)
-{
-	for (uint64_t off = 0; off < m->size; off += BP_BLOCK) {
-		uint64_t va = m->va + off;
-		uint64_t *l1 = next_level(root, (va >> 39) & 511, a);
-		uint64_t *l2 = next_level(l1, (va >> 30) & 511, a);
-		l2[(va >> 21) & 511] = (m->pa + off) | m->attr | DESC_BLOCK;
-	}
-}
-
 /* The copy phase: an identity map of the loader's region, every node's
  * RAM and the console, in the format of the current exception level.
  * Built with the MMU off, so its lines are invalidated before the walker
@@ -330,26 +275,10 @@ static void copy_phase_mmu_on(const struct bp_plan *pl)
 {
 	const struct bp_header *h = pl->h;
 	int el2 = current_el == 2;
-	struct pages a = {h->copy_tables, h->copy_tables_end};
-	uint64_t *root = new_table(&a);
-	for (uint32_t i = 0; i < h->copy_maps_count[el2]; i++)
-		map(root, &pl->maps[h->copy_maps_first[el2] + i], &a);
+	uint64_t root = place_copy_tables(pl, (uint32_t)el2);
 	dcache_ivac(h->copy_tables, h->copy_tables_end);
 	dcache_ivac((uint64_t)__bss_start, (uint64_t)__loader_end);
-	mmu_on(current_el, (uint64_t)root, h->mair, el2 ? h->tcr_el2 : h->tcr_el1, el2 ? h->sctlr_el2 : h->sctlr_el1);
-}
-
-/* A node's tables: TTBR0 and TTBR1 roots first, then the rest in order. */
-static void node_tables(const struct bp_plan *pl, const struct bp_node *n)
-{
-	struct pages a = {n->ttbr0, n->tables_end};
-	uint64_t *roots[2];
-	roots[0] = new_table(&a);
-	roots[1] = new_table(&a);
-	for (uint32_t i = 0; i < n->maps_count; i++) {
-		const struct bp_map *m = &pl->maps[n->maps_first + i];
-		map(roots[m->root], m, &a);
-	}
+	mmu_on(current_el, root, h->mair, el2 ? h->tcr_el2 : h->tcr_el1, el2 ? h->sctlr_el2 : h->sctlr_el1);
 }
 
 /* ------------------------------------------------------------ the boot */
@@ -384,7 +313,7 @@ static void zero_pools(const struct bp_plan *pl)
 {
 	for (uint32_t i = 0; i < pl->h->pools_count; i++) {
 		const struct bp_pool *p = &pl->pools[i];
-		zero(p->base, p->size);
+		place_pool(pl, i);
 		dcache_civac(p->base, p->base + p->size);
 		info("pool '%n' [%x, %x) zeroed", p->name, p->base, p->base + p->size);
 	}
@@ -396,13 +325,8 @@ static void zero_pools(const struct bp_plan *pl)
 static void load_node(const struct bp_plan *pl, const struct bp_node *n)
 {
 	const struct bp_op *ops = &pl->ops[n->ops_first];
-	for (uint32_t i = 0; i < n->ops_count; i++) {
-		if (ops[i].kind == BP_OP_COPY)
-			copy(ops[i].dst, (uint64_t)_head + pl->members[ops[i].member].offset + ops[i].src, ops[i].size);
-		else
-			zero(ops[i].dst, ops[i].size);
-	}
-	node_tables(pl, n);
+	place_ops(pl, n);
+	place_node_tables(pl, n);
 	for (uint32_t i = 0; i < n->ops_count; i++)
 		dcache_civac(ops[i].dst, ops[i].dst + ops[i].size);
 	dcache_civac(n->ttbr0, n->tables_end);

@@ -1,20 +1,43 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# tests/proof/run.sh - prove loader/bootplan_check.c with Frama-C WP: its
-# contracts (loader/bootplan_check.h: what an accepted plan guarantees) and
-# the absence of run-time errors, unsigned wrap-around included. Fails on
-# any goal not proven, and when the tools are missing (ci/setup installs
+# tests/proof/run.sh - prove one of the loader's C files with Frama-C WP:
+#   bootplan   loader/bootplan_check.c: its contracts (loader/bootplan_check.h:
+#              what an accepted plan guarantees)
+#   place      loader/place.c: the copy, zero and page-table loops write only
+#              inside the ranges such a plan gives (loader/place.h)
+# and the absence of run-time errors, unsigned wrap-around included. Fails
+# on any goal not proven, and when the tools are missing (ci/setup installs
 # them).
-# Usage: tests/proof/run.sh SRCDIR            prove SRCDIR's loader
-#        tests/proof/run.sh --mutant SRCDIR   prove a copy of it with one
-#                                             check removed: must FAIL
+# Usage: tests/proof/run.sh SRCDIR [UNIT]            prove SRCDIR's UNIT
+#                                                    (default: bootplan)
+#        tests/proof/run.sh --mutant SRCDIR [UNIT]   prove a copy of it with
+#                                                    one check removed: must FAIL
 set -eu
 mutant=
 if [ "${1:-}" = --mutant ]; then
 	mutant=1
 	shift
 fi
-src=${1:?usage: run.sh [--mutant] SRCDIR}
+src=${1:?usage: run.sh [--mutant] SRCDIR [bootplan|place]}
+unit=${2:-bootplan}
+case $unit in
+bootplan)
+	files="bootplan.h bootplan_check.h bootplan_check.c sha256.h"
+	main=loader/bootplan_check.c
+	patch=mutant.patch
+	fct=check_ram # the function the patch changes: its contract no longer holds
+	;;
+place)
+	files="bootplan.h bootplan_check.h sha256.h place.h place.c"
+	main=loader/place.c
+	patch=mutant-place.patch
+	fct=new_table
+	;;
+*)
+	echo "usage: run.sh [--mutant] SRCDIR [bootplan|place]" >&2
+	exit 2
+	;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 for tool in frama-c why3 cvc4; do
 	command -v "$tool" >/dev/null || { echo "proof: '$tool' is missing; run ci/setup" >&2; exit 1; }
@@ -22,12 +45,13 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 mkdir "$tmp/loader"
-cp "$src"/loader/bootplan.h "$src"/loader/bootplan_check.h "$src"/loader/bootplan_check.c "$src"/loader/sha256.h \
-	"$tmp/loader/"
+for f in $files; do
+	cp "$src/loader/$f" "$tmp/loader/"
+done
 only=
 if [ -n "$mutant" ]; then
-	patch -s -d "$tmp" -p1 <"$here/mutant.patch"
-	only="-wp-fct check_ram" # the function the patch changes: its contract no longer holds
+	patch -s -d "$tmp" -p1 <"$here/$patch"
+	only="-wp-fct $fct"
 fi
 # A why3 configuration of its own: the provers this machine has.
 WHY3CONFIG=$tmp/why3.conf
@@ -39,7 +63,7 @@ why3 config detect >/dev/null 2>&1
 # does not know cvc5.
 (cd "$tmp" && nice frama-c -c11 -machdep gcc_x86_64 -cpp-extra-args="-I$tmp/loader" \
 	-warn-unsigned-overflow -warn-unsigned-downcast -warn-special-float none \
-	loader/bootplan_check.c -wp -wp-rte -wp-model Typed+cast -wp-prover cvc4,z3 -wp-par 2 \
+	"$main" -wp -wp-rte -wp-model Typed+cast -wp-prover cvc4,z3 -wp-par 2 \
 	-wp-timeout 20 -wp-steps 0 -wp-no-warn-memory-model $only) >"$tmp/log" 2>&1 || true
 summary=$(grep -A0 'Proved goals:' "$tmp/log" || true)
 proved=$(echo "$summary" | sed -n 's/.*Proved goals: *\([0-9]*\) *\/ *\([0-9]*\).*/\1/p')
@@ -64,4 +88,4 @@ if [ "$proved" -ne "$total" ]; then
 	echo "proof: $proved / $total goals proven" >&2
 	exit 1
 fi
-echo "proof: $proved / $total goals proven"
+echo "proof: $unit: $proved / $total goals proven"
