@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libfdt.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -20,8 +19,6 @@
 #ifndef MKIMG_DTC
 #define MKIMG_DTC "dtc"
 #endif
-
-extern char **environ;
 
 #define MAX_IRQ_HOPS 32     /* interrupt-parent jumps: more is a cycle */
 #define MAX_CELLS 16        /* sanity bound on any #...-cells value */
@@ -1035,61 +1032,16 @@ fail:
 	return -1;
 }
 
-/* The first non-empty line of dtc's stderr, trimmed, in place. */
-static const char *first_line(char *s)
-{
-	while (*s == '\n' || *s == '\r' || *s == ' ')
-		s++;
-	s[strcspn(s, "\r\n")] = '\0';
-	return s;
-}
-
 /* Run dtc on `path` into `out`; its stderr is kept in *errs. Returns the
  * wait status, or -errno if dtc could not be started. */
 static int run_dtc(const char *path, const char *out, char **errs)
 {
-	int fds[2];
-	if (pipe(fds) < 0)
-		return -errno;
 	/* A path starting with '-' would read as an option. */
 	char *in = path[0] == '-' ? xasprintf("./%s", path) : xstrdup(path);
 	char *argv[] = {MKIMG_DTC, "-q", "-I", "dts", "-O", "dtb", "-o", (char *)out, in, NULL};
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-	posix_spawn_file_actions_addclose(&fa, fds[0]);
-	posix_spawn_file_actions_addclose(&fa, fds[1]);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, MKIMG_DTC, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	int st = run_tool(argv, NULL, errs);
 	free(in);
-	close(fds[1]);
-	if (rc) {
-		close(fds[0]);
-		return -rc;
-	}
-
-	/* Read to the end so dtc never blocks on a full pipe; keep 4 KiB. */
-	size_t cap = 4096, n = 0;
-	char *b = xmalloc(cap + 1), sink[512];
-	for (;;) {
-		ssize_t r = n < cap ? read(fds[0], b + n, cap - n) : read(fds[0], sink, sizeof(sink));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (n < cap)
-			n += (size_t)r;
-	}
-	b[n] = '\0';
-	close(fds[0]);
-	*errs = b;
-
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return status;
+	return st;
 }
 
 static int compile_dts(const char *path, void **buf, size_t *len, const struct mk_loc *loc, struct diags *d)
@@ -1107,7 +1059,7 @@ static int compile_dts(const char *path, void **buf, size_t *len, const struct m
 	char *errs = NULL;
 	int st = run_dtc(path, tmp, &errs);
 	int rc = -1;
-	bool empty = !errs || !*first_line(errs);
+	bool empty = !errs || !*tool_first_line(errs);
 	if (st == -ENOENT || (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127 && empty))
 		diag_error(d, loc, NULL, "cannot compile '%s': '%s' not found (install the package device-tree-compiler)",
 			   path, MKIMG_DTC);
@@ -1115,7 +1067,7 @@ static int compile_dts(const char *path, void **buf, size_t *len, const struct m
 		diag_error(d, loc, NULL, "cannot run '%s': %s", MKIMG_DTC, strerror(-st));
 	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		if (!empty)
-			diag_error(d, loc, NULL, "cannot compile '%s' with dtc: %s", path, first_line(errs));
+			diag_error(d, loc, NULL, "cannot compile '%s' with dtc: %s", path, tool_first_line(errs));
 		else if (WIFEXITED(st))
 			diag_error(d, loc, NULL, "cannot compile '%s' with dtc: exit status %d", path, WEXITSTATUS(st));
 		else

@@ -5,9 +5,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 static void oom(void)
 {
@@ -544,4 +548,52 @@ uint32_t crc32_ieee(uint32_t crc, const void *data, size_t n)
 	while (n--)
 		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
+}
+
+int run_tool(char *const argv[], char *const envp[], char **errs)
+{
+	int fds[2];
+	*errs = NULL;
+	if (pipe(fds) < 0)
+		return -errno;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	posix_spawn_file_actions_addclose(&fa, fds[1]);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, envp ? envp : environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	if (rc) {
+		close(fds[0]);
+		return -rc;
+	}
+	size_t cap = 4096, n = 0;
+	char *b = xmalloc(cap + 1), sink[512];
+	for (;;) {
+		ssize_t r = n < cap ? read(fds[0], b + n, cap - n) : read(fds[0], sink, sizeof(sink));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (n < cap)
+			n += (size_t)r;
+	}
+	b[n] = '\0';
+	close(fds[0]);
+	*errs = b;
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return status;
+}
+
+const char *tool_first_line(char *s)
+{
+	while (*s == '\n' || *s == '\r' || *s == ' ')
+		s++;
+	s[strcspn(s, "\r\n")] = '\0';
+	return s;
 }

@@ -96,6 +96,14 @@ size_t edit_distance(const char *a, const char *b);
  * with crc 0, feed pieces in order. */
 uint32_t crc32_ieee(uint32_t crc, const void *data, size_t n);
 
+/* Run a tool (argv[0], found on PATH) with `envp` (NULL: this process's
+ * environment), its stdin and stdout as ours, its stderr kept in *errs (the
+ * first 4 KiB, NUL-terminated; read to the end so the tool never blocks).
+ * Returns the wait status, or -errno if it could not be started. */
+int run_tool(char *const argv[], char *const envp[], char **errs);
+/* The first non-empty line of a tool's stderr, trimmed, in place. */
+const char *tool_first_line(char *s);
+
 /* Human size: "256 MiB", "4 KiB", "1.5 GiB", "123 B". */
 const char *fmt_size(char buf[32], uint64_t size);
 
