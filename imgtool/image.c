@@ -1044,6 +1044,8 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 		env_drive = xasprintf("if=pflash,unit=1,format=raw,file=%s", esc ? esc : "(a temporary file)");
 		free(esc);
 		argv[n++] = "-bios", argv[n++] = (char *)u_boot;
+		if (o->dtb)
+			argv[n++] = "-dtb", argv[n++] = (char *)o->dtb;
 		argv[n++] = "-drive", argv[n++] = env_drive;
 		snprintf(device, sizeof(device), "loader,file=%s,addr=0x%" PRIx64 ",force-raw=on", file, stage);
 		argv[n++] = "-device", argv[n++] = device;

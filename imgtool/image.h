@@ -74,6 +74,7 @@ struct run_opts {
 	const char *junit; /* with patterns: also a JUnit XML report there (a test case per
 			    * pattern, the console as system-out), or NULL */
 	bool u_boot;       /* boot through U-Boot (image_run's comment says how) */
+	const char *dtb;   /* with u_boot: U-Boot's control tree instead of QEMU's, or NULL */
 	unsigned el;       /* the level QEMU starts at: 1, 2, or 0 for what the plan needs */
 };
 

@@ -41,7 +41,7 @@ static const struct command {
 		      "pack the nodes' built kernels, root tasks and trees in DIR into DIR/elfloader.elf and .bin"},
 	[CMD_INSPECT] = {"inspect", "IMAGE [--format text|json]",
 			 "print what an image holds, where it goes and its checksums; verify them"},
-	[CMD_RUN] = {"run", "MANIFEST|IMAGE [-o DIR] [--u-boot] [--el 1|2] [--timeout S] [--dry-run] [--expect PATTERN]...",
+	[CMD_RUN] = {"run", "MANIFEST|IMAGE [-o DIR] [--u-boot [--dtb FILE]] [--el 1|2] [--timeout S] [--dry-run] [--expect PATTERN]...",
 		     "boot an image (or make one from a manifest first) in QEMU with flags from its plan"},
 };
 
@@ -60,6 +60,7 @@ enum opt_id {
 	OPT_JUNIT,
 	OPT_U_BOOT,
 	OPT_EL,
+	OPT_DTB,
 };
 
 static const struct cli_opt opts[] = {
@@ -77,6 +78,9 @@ static const struct cli_opt opts[] = {
 	{"u-boot", OPT_U_BOOT, NULL, 1u << CMD_RUN,
 	 "boot through U-Boot as a board does: $MKIMG_U_BOOT, else Debian's (u-boot-qemu), runs booti for "
 	 "elfloader.bin, bootm for elfloader.uimg and elfloader.itb", false},
+	{"dtb", OPT_DTB, "FILE", 1u << CMD_RUN,
+	 "with --u-boot: U-Boot's device tree instead of QEMU's (e.g. one holding the public key of a signed FIT, "
+	 "from mkimage -K)", false},
 	{"el", OPT_EL, "N", 1u << CMD_RUN,
 	 "start QEMU's cpus at EL N, 1 or 2 (default: 2 where the board's PSCI conduit is smc, else 1)", false},
 	{"timeout", OPT_TIMEOUT, "S", 1u << CMD_RUN, "kill QEMU after S seconds (exit 124)", false},
@@ -140,6 +144,7 @@ struct args {
 	bool list, dry_run, u_boot;
 	enum { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER } progress; /* --progress */
 	const char *junit;   /* --junit */
+	const char *dtb;     /* --dtb */
 	const char **expect; /* --expect, in order */
 	size_t n_expect;
 };
@@ -196,6 +201,9 @@ static int on_opt(void *ctx, const struct cli_opt *o, const char *value)
 	case OPT_U_BOOT:
 		a->u_boot = true;
 		break;
+	case OPT_DTB:
+		a->dtb = value;
+		break;
 	case OPT_EL:
 		if (strcmp(value, "1") && strcmp(value, "2"))
 			return bad_usage(a->cmd, "bad exception level '%s' (1 or 2)", value);
@@ -249,6 +257,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		return status;
 	if (a->junit && !a->n_expect)
 		return bad_usage(a->cmd, "%s", "--junit goes with --expect: a report of the patterns seen");
+	if (a->dtb && !a->u_boot)
+		return bad_usage(a->cmd, "%s", "--dtb goes with --u-boot: it is U-Boot's device tree");
 	if (first >= ac)
 		return bad_usage(a->cmd, "%s", "no manifest given");
 	if (first + 1 < ac)
@@ -371,6 +381,10 @@ static int check_outputs(const struct args *a, const struct plan *p, const char 
 	unsigned errors = d->errors;
 
 	input_note(loader_path(a), IN_LOADER);
+	/* the FIT's signing key is read last, by mkimage: missing, it is said now */
+	if ((main_job || c == CMD_PACK) && p->fit_key && access(p->fit_key, R_OK) != 0)
+		diag_error(d, &p->fit_key_loc, "fit-key", "cannot read the FIT's signing key '%s': %s", p->fit_key,
+			   strerror(errno));
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct plan_node *nd = &p->nodes[i];
 		const struct plan_artifact *arts[] = {&nd->kernel, &nd->root_task};
@@ -403,7 +417,7 @@ static int check_outputs(const struct args *a, const struct plan *p, const char 
 static int run_image(const char *image, const struct args *a, struct diags *d)
 {
 	struct run_opts o = {.timeout = a->timeout, .dry_run = a->dry_run, .expect = a->expect, .n_expect = a->n_expect,
-			     .junit = a->junit, .u_boot = a->u_boot, .el = a->el};
+			     .junit = a->junit, .u_boot = a->u_boot, .el = a->el, .dtb = a->dtb};
 	int st = image_run(stdout, image, &o, d);
 	return st < 0 ? 1 : st;
 }

@@ -487,6 +487,41 @@ static void walk_loader(struct ctx *c, yaml_node_t *n)
 		walk_region(c, s[2].val, &c->m->bootloader, &c->m->n_bootloader);
 }
 
+/* `fit: {key, algo}`: the private key that signs elfloader.itb's
+ * configuration (mkimage's naming: DIR/NAME.key, NAME becomes the
+ * signature's key-name-hint) and the algorithm, "sha256,rsa2048" by
+ * default (as the key's size says; pack.c checks). */
+static void walk_fit(struct ctx *c, yaml_node_t *n)
+{
+	static const char *const keys[] = {"key", "algo", NULL};
+	struct slot s[2];
+	struct manifest *m = c->m;
+	if (!scan_map(c, n, "fit", keys, s))
+		return;
+	if (require(c, n, "fit", &s[0], "key")) {
+		get_path(c, s[0].val, "'key'", &m->fit_key);
+		const char *k = m->fit_key.s, *base = k ? strrchr(k, '/') : NULL;
+		base = base ? base + 1 : k;
+		size_t len = base ? strlen(base) : 0;
+		if (k && (len <= 4 || strcmp(base + len - 4, ".key") || strspn(base, "abcdefghijklmnopqrstuvwxyz"
+			  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != len))
+			err(c, s[0].val, "fit-key", "the FIT's signing key must be a file named NAME.key (letters, digits, "
+			    "'.', '_', '-'), as mkimage finds it: NAME becomes the signature's key-name-hint");
+	}
+	if (s[1].val) {
+		get_str(c, s[1].val, "'algo'", &m->fit_algo);
+		static const char *const algos[] = {"sha1,rsa2048", "sha256,rsa2048", "sha256,rsa3072", "sha256,rsa4096",
+						    "sha384,rsa4096", "sha512,rsa4096", NULL};
+		bool known = false;
+		for (int i = 0; algos[i] && m->fit_algo.s; i++)
+			known |= !strcmp(algos[i], m->fit_algo.s);
+		if (m->fit_algo.s && !known)
+			err(c, s[1].val, "fit-key", "the FIT's signing algorithm '%s' is not one U-Boot verifies: "
+			    "sha256,rsa2048 (default), sha256,rsa3072, sha256,rsa4096, sha384,rsa4096, sha512,rsa4096 "
+			    "or sha1,rsa2048", show((char[48]){0}, m->fit_algo.s));
+	}
+}
+
 static void walk_pool(struct ctx *c, yaml_node_t *n)
 {
 	enum { S_NAME, S_SIZE, S_BASE, S_NODES, S_KEEP };
@@ -761,11 +796,11 @@ static void walk_each(struct ctx *c, yaml_node_t *n, const char *key,
 
 static void walk_top(struct ctx *c, yaml_node_t *root)
 {
-	enum { T_NAME, T_PLATFORM, T_CONSOLE, T_LOADER, T_POOLS, T_NODES, T_CHANNELS };
+	enum { T_NAME, T_PLATFORM, T_CONSOLE, T_LOADER, T_POOLS, T_NODES, T_CHANNELS, T_FIT };
 	static const char *const keys[] = {
-		"name", "platform", "console", "loader", "shared_pools", "nodes", "channels", NULL,
+		"name", "platform", "console", "loader", "shared_pools", "nodes", "channels", "fit", NULL,
 	};
-	struct slot s[7];
+	struct slot s[8];
 	struct manifest *m = c->m;
 
 	m->loc = loc_of(c, root);
@@ -790,6 +825,8 @@ static void walk_top(struct ctx *c, yaml_node_t *root)
 	}
 	if (s[T_CHANNELS].val)
 		walk_each(c, s[T_CHANNELS].val, "channels", walk_channel);
+	if (s[T_FIT].val)
+		walk_fit(c, s[T_FIT].val);
 }
 
 /* --- size and depth guard ------------------------------------------------- */
@@ -1055,6 +1092,8 @@ void manifest_free(struct manifest *m)
 	free(m->dir);
 	free(m->board_mem);
 	free(m->bootloader);
+	free(m->fit_key.s);
+	free(m->fit_algo.s);
 	free(m->psci.s);
 	free(m->name.s);
 	free(m->dtb.s);

@@ -111,6 +111,7 @@ struct manifest {
 	struct mf_u64 loader_base, loader_size; /* optional `loader: {base, size}` */
 	struct mf_region *bootloader;           /* optional `loader: {bootloader: {base, size}}`: at most one */
 	size_t n_bootloader;
+	struct mf_str fit_key, fit_algo;        /* optional `fit: {key, algo}`: sign elfloader.itb */
 	struct mk_loc loader_loc;
 	struct mf_pool *pools;
 	size_t n_pools;

@@ -22,7 +22,10 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 #include <gelf.h>
 #include <inttypes.h>
 #include <libelf.h>
@@ -1069,6 +1072,18 @@ static int write_fit(FILE *f, const struct img *im, const struct plan *p)
 	fdt_property_string(fit, "kernel", FIT_LOADER);
 	if (dtb)
 		fdt_property_string(fit, "fdt", FIT_FDT);
+	if (p->fit_key) { /* what mkimage -F signs (sign_fit): the key's NAME of DIR/NAME.key */
+		const char *name = strrchr(p->fit_key, '/');
+		name = name ? name + 1 : p->fit_key;
+		char *hint = xasprintf("%.*s", (int)(strlen(name) - 4), name);
+		static const char images[] = "kernel\0fdt";
+		fdt_begin_node(fit, FIT_SIGNATURE);
+		fdt_property_string(fit, "algo", p->fit_algo);
+		fdt_property_string(fit, "key-name-hint", hint);
+		fdt_property(fit, "sign-images", images, dtb ? sizeof(images) : sizeof("kernel"));
+		fdt_end_node(fit);
+		free(hint);
+	}
 	fdt_end_node(fit);
 	fdt_end_node(fit);
 	fdt_end_node(fit);
@@ -1077,6 +1092,72 @@ static int write_fit(FILE *f, const struct img *im, const struct plan *p)
 		fwrite(fit, fdt_totalsize(fit), 1, f);
 	free(fit);
 	return r == 0 ? 0 : -1;
+}
+
+/* Sign elfloader.itb's configuration in place at `path` with the manifest's
+ * key: Debian's mkimage -F, U-Boot's own implementation of what a signature
+ * covers (the regions of the configuration and its images, their hashes,
+ * not their data), which U-Boot checks against the public key in its
+ * device tree. SOURCE_DATE_EPOCH is 0 unless set, so the same inputs give
+ * the same bytes. mkimage may exit 0 without signing (a key it cannot
+ * open): the result is read back, and its length must be the algorithm's
+ * key size. */
+static int sign_fit(struct packer *pk, const char *path)
+{
+	const struct plan *p = pk->p;
+	const struct mk_loc *loc = &p->fit_key_loc;
+	if (access(p->fit_key, R_OK) != 0) {
+		diag_error(pk->d, loc, "fit-key", "cannot read the FIT's signing key '%s': %s", p->fit_key,
+			   strerror(errno));
+		return -1;
+	}
+	const char *slash = strrchr(p->fit_key, '/');
+	char *dir = slash ? xasprintf("%.*s", (int)(slash - p->fit_key) + (slash == p->fit_key), p->fit_key)
+			  : xstrdup(".");
+	const char *env_mkimage = getenv("MKIMG_MKIMAGE");
+	char *mkimage = xstrdup(env_mkimage && *env_mkimage ? env_mkimage : "mkimage");
+	char *file = path[0] == '-' ? xasprintf("./%s", path) : xstrdup(path);
+	char *argv[] = {mkimage, "-q", "-F", "-k", dir, file, NULL};
+	size_t n_env = 0;
+	while (environ[n_env])
+		n_env++;
+	char **envp = xcalloc(n_env + 2, sizeof(*envp));
+	memcpy(envp, environ, n_env * sizeof(*envp));
+	if (!getenv("SOURCE_DATE_EPOCH"))
+		envp[n_env] = "SOURCE_DATE_EPOCH=0";
+	char *errs = NULL;
+	int st = run_tool(argv, envp, &errs), ret = -1;
+	const char *why = errs ? tool_first_line(errs) : "";
+	if (st == -ENOENT || (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127 && !*why))
+		diag_error(pk->d, loc, "fit-key", "cannot sign %s: '%s' not found (install the package u-boot-tools, or "
+			   "name it in MKIMG_MKIMAGE)", PACK_FIT, mkimage);
+	else if (st < 0)
+		diag_error(pk->d, loc, "fit-key", "cannot run '%s': %s", mkimage, strerror(-st));
+	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		diag_error(pk->d, loc, "fit-key", "mkimage could not sign %s with '%s': %s", PACK_FIT, p->fit_key,
+			   *why ? why : "no reason given");
+	else {
+		uint8_t *fit = NULL;
+		size_t size = 0;
+		struct mk_loc at = {.file = path};
+		if (input_read(path, IN_SIGNED_FIT, &at, &fit, &size, pk->d) == 0) {
+			int conf = fdt_check_header(fit) ? -1 : fdt_path_offset(fit, "/configurations/" FIT_CONF);
+			int sig = conf >= 0 ? fdt_subnode_offset(fit, conf, FIT_SIGNATURE) : -1, len = 0;
+			unsigned bits = (unsigned)strtoul(strstr(p->fit_algo, "rsa") + 3, NULL, 10);
+			if (sig < 0 || !fdt_getprop(fit, sig, "value", &len))
+				diag_error(pk->d, loc, "fit-key", "mkimage did not sign %s with '%s': %s", PACK_FIT, p->fit_key,
+					   *why ? why : "it left no signature");
+			else if ((unsigned)len * 8 != bits)
+				diag_error(pk->d, loc, "fit-key", "'%s' is an RSA-%d key, but the algorithm is %s, which U-Boot "
+					   "would refuse: set 'fit: {algo: sha256,rsa%d}' or use a %u-bit key", p->fit_key,
+					   len * 8, p->fit_algo, len * 8, bits);
+			else
+				ret = 0;
+		}
+		free(fit);
+	}
+	free(errs), free(envp), free(file), free(mkimage), free(dir);
+	return ret;
 }
 
 /* The ELF: one header, one PT_LOAD at the loader base covering the image
@@ -1148,6 +1229,13 @@ static int write_outputs(struct packer *pk, const char *outdir, const struct img
 			write_uimage(f, img, base, pk->p->name);
 		else
 			img_write(f, img, i == 1 ? 0 : pk->loader_size);
+	}
+	if (pk->p->fit_key) {
+		struct output_file *fit = &o.v[3]; /* names[3] */
+		if ((fit->f && fflush(fit->f)) || sign_fit(pk, fit->tmp) < 0) {
+			output_abort(&o);
+			return -1;
+		}
 	}
 	int r = output_commit(&o, pk->d);
 	if (r == 0 && !uimage) { /* an earlier run's, of another plan */

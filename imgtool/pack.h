@@ -39,6 +39,7 @@
 #define FIT_LOADER "loader"
 #define FIT_FDT "fdt"
 #define FIT_CONF "conf"
+#define FIT_SIGNATURE "signature-1" /* the configuration's, with `fit: {key}` */
 /* A root task's image ends at or below this virtual address: seL4_UserTop
  * of an EL1 AArch64 kernel (48-bit user half), page aligned down. */
 #define PACK_USER_TOP 0x00007ffffffff000ull

@@ -107,6 +107,7 @@ const struct plan_check plan_checks[] = {
 	{"console-unknown", "warning: a console UART the loader and the demo kernel have no driver for"},
 	{"image", "an image that is not what 'mkimg pack' writes, or whose checksums fail"},
 	{"booti", "warning: the loader's base lies below the first RAM bank's start rounded up to 2 MiB, where booti cannot put it"},
+	{"fit-key", "a FIT signing key not named NAME.key, an algorithm U-Boot does not verify, or a key that does not sign"},
 	{"uimage", "warning: no elfloader.uimg, as the loader's region lies above 4 GiB"},
 	/* node builds (build.c) */
 	{"sel4-source", "a 'build: sel4' source folder that is not a seL4 checkout"},
@@ -1166,6 +1167,9 @@ static void plan_copies(struct planner *pl)
 	p->manifest = dup_str(m->path);
 	p->manifest_dir = dup_str(m->dir);
 	p->name = xstrdup(m->name.s ? m->name.s : "");
+	p->fit_key = dup_str(m->fit_key.s);
+	p->fit_algo = m->fit_key.s ? xstrdup(m->fit_algo.s ? m->fit_algo.s : "sha256,rsa2048") : NULL;
+	p->fit_key_loc = own_loc(pl, m->fit_key.loc);
 	plan_board_copy(&p->board, pl->pf);
 	p->board.dtb = m->dtb.s != NULL;
 	p->board.file = dup_str(as_written(m, m->dtb.s ? m->dtb.s : m->dts.s));
@@ -1244,6 +1248,8 @@ void plan_free(struct plan *p)
 	free(p->manifest);
 	free(p->manifest_dir);
 	free(p->name);
+	free(p->fit_key);
+	free(p->fit_algo);
 	free(p->channels);
 	free(p->boot_order);
 	*p = (struct plan){0};

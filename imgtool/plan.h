@@ -181,6 +181,8 @@ struct plan {
 	unsigned gic_spis;
 	const char *console; /* shared debug console: a path in board.devices, or NULL */
 	struct mk_range loader;
+	char *fit_key, *fit_algo; /* elfloader.itb's signing key (absolute) and algorithm, or NULL */
+	struct mk_loc fit_key_loc;
 	struct plan_pool *pools; /* by name */
 	size_t n_pools;
 	struct plan_node *nodes; /* by id */

@@ -381,6 +381,8 @@ static const struct input_kind_info {
 	[IN_IMAGE] = {.what = "image", .limit = 2ull << 30},
 	[IN_PLAN_JSON] = {.what = "plan", .limit = 16u << 20, .stdin_ok = true},
 	[IN_DTC_OUTPUT] = {.what = "compiled device tree", .limit = 16u << 20, .forget = true},
+	[IN_SIGNED_FIT] = {.what = "signed FIT", .limit = 2ull << 30, .magic = "\xd0\x0d\xfe\xed", .magic_len = 4,
+			   .forget = true},
 };
 
 /* Every input of the run, for the outputs' check. */
@@ -558,6 +560,7 @@ int run_tool(char *const argv[], char *const envp[], char **errs)
 		return -errno;
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
 	posix_spawn_file_actions_addclose(&fa, fds[0]);
 	posix_spawn_file_actions_addclose(&fa, fds[1]);

@@ -97,7 +97,7 @@ size_t edit_distance(const char *a, const char *b);
 uint32_t crc32_ieee(uint32_t crc, const void *data, size_t n);
 
 /* Run a tool (argv[0], found on PATH) with `envp` (NULL: this process's
- * environment), its stdin and stdout as ours, its stderr kept in *errs (the
+ * environment), its stdin as ours, its stdout discarded, its stderr kept in *errs (the
  * first 4 KiB, NUL-terminated; read to the end so the tool never blocks).
  * Returns the wait status, or -errno if it could not be started. */
 int run_tool(char *const argv[], char *const envp[], char **errs);
@@ -140,6 +140,7 @@ enum input_kind {
 	IN_IMAGE,      /* elfloader.elf or .bin */
 	IN_PLAN_JSON,  /* a plan's JSON, or "-" for stdin */
 	IN_DTC_OUTPUT, /* dtc's blob in mkimg's own temporary file: not remembered */
+	IN_SIGNED_FIT, /* mkimage's signed elfloader.itb in mkimg's own temporary file: likewise */
 };
 
 struct diags;

@@ -370,7 +370,7 @@ static const struct bad bad_cases[] = {
 	 "unknown key 'memroy' in node 0; did you mean 'memory'?", 2},
 	{HEAD "colour: red\nnodes: [{id: 0, memory: 1M}]\n", "unknown-key", 3,
 	 "unknown key 'colour' in manifest; expected one of: name, platform, console, loader, "
-	 "shared_pools, nodes, channels",
+	 "shared_pools, nodes, channels, fit",
 	 1},
 	{"name: t\nplatform: {dts: a, spi: 3}\nnodes: [{id: 0, memory: 1M}]\n", "unknown-key", 2,
 	 "unknown key 'spi' in platform; did you mean 'spis'?", 1},
