@@ -202,6 +202,20 @@ static void define_prefix_maps(struct sbuf *b, const struct ctx *c, const struct
 	free(maps.s);
 }
 
+/* A compiler launcher (ccache, distcc, icecc) from CMake's own environment
+ * variables, for every node's build: it becomes part of the configuration
+ * (the script), so changing it configures again. A manifest's option of
+ * the same name wins. */
+static void define_launchers(struct sbuf *b, const struct plan_artifact *a)
+{
+	static const char *const vars[] = {"CMAKE_C_COMPILER_LAUNCHER", "CMAKE_CXX_COMPILER_LAUNCHER"};
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			define(b, a, vars[i], "%s", v);
+	}
+}
+
 /* The node's values for a generic CMake project (see build.h). */
 static void cmake_defines(struct sbuf *b, const struct ctx *c, const struct job *j)
 {
@@ -213,6 +227,7 @@ static void cmake_defines(struct sbuf *b, const struct ctx *c, const struct job 
 
 	define(b, a, "CMAKE_TOOLCHAIN_FILE", "%s/cmake/aarch64-toolchain.cmake", c->data);
 	define_prefix_maps(b, c, j);
+	define_launchers(b, a);
 	define(b, a, "MKIMG_DATA_DIR", "%s", c->data);
 	define(b, a, "MKIMG_NODE_ID", "%u", n->id);
 	define(b, a, "MKIMG_NODE_INDEX", "%zu", j->index);
@@ -263,6 +278,7 @@ static void sel4_defines(struct sbuf *b, const struct ctx *c, const struct job *
 	 * debug build keeps __FILE__ (its sources, OUT/build/... generated
 	 * headers) in .rodata: without the maps its bytes depend on folders. */
 	define_prefix_maps(b, c, j);
+	define_launchers(b, a);
 	define(b, a, "CROSS_COMPILER_PREFIX", "%s", "aarch64-linux-gnu-");
 	define(b, a, "KernelPlatform", "%s", platform);
 	define(b, a, "KernelSel4Arch", "%s", "aarch64");
