@@ -513,146 +513,114 @@ static void inspect_print(FILE *f, const struct image *im)
 
 /* A NUL-padded name of at most `n` bytes as a JSON string; bytes that are
  * not printable ASCII (a damaged image's) become '?'. */
-static void json_name(FILE *f, const char *name, size_t n)
+static json_t *json_name(const char *name, size_t n)
 {
 	char buf[33];
 	size_t i = 0;
 	for (; i < n && i < sizeof(buf) - 1 && name[i]; i++)
 		buf[i] = name[i] >= 0x20 && name[i] < 0x7f ? name[i] : '?';
 	buf[i] = '\0';
-	json_str(f, buf);
+	return json_string(buf);
 }
 
-static void json_hex(FILE *f, const char *key, uint64_t v, bool more)
+static json_t *json_sum(const uint8_t s[SHA256_BYTES])
 {
-	fprintf(f, "\"%s\": \"0x%" PRIx64 "\"%s", key, v, more ? ", " : "");
+	char hex[2 * SHA256_BYTES + 1];
+	for (size_t i = 0; i < SHA256_BYTES; i++)
+		snprintf(hex + 2 * i, 3, "%02x", s[i]);
+	return json_string(hex);
 }
 
-static void json_sum(FILE *f, const uint8_t s[SHA256_BYTES])
-{
-	fputs("\"sha256\": \"", f);
-	put_sum(f, s);
-	fputc('"', f);
-}
-
-static void json_ops(FILE *f, const struct bp_plan *pl, const struct bp_node *n)
+static json_t *json_ops(const struct bp_plan *pl, const struct bp_node *n)
 {
 	const struct bp_header *h = pl->h;
 	uint32_t count = clip(n->ops_first, n->ops_count, h->ops_count);
-	fputs("\"ops\": [", f);
+	json_t *a = json_array();
 	for (uint32_t i = 0; i < count; i++) {
 		const struct bp_op *op = &pl->ops[n->ops_first + i];
 		bool copy = op->kind == BP_OP_COPY && op->member < h->members_count;
-		fprintf(f, "%s{\"kind\": \"%s\", ", i ? ", " : "", copy ? "copy" : op->kind == BP_OP_ZERO ? "zero" : "bad");
-		json_hex(f, "dst", op->dst, true);
-		json_hex(f, "size", op->size, copy);
+		json_t *o = json_pack("{s:s, s:o, s:o}", "kind", copy ? "copy" : op->kind == BP_OP_ZERO ? "zero" : "bad",
+				      "dst", json_hex(op->dst), "size", json_hex(op->size));
 		if (copy) {
-			fputs("\"member\": ", f);
-			json_name(f, pl->members[op->member].name, 32);
-			fputs(", ", f);
-			json_hex(f, "src", op->src, false);
+			json_object_set_new(o, "member", json_name(pl->members[op->member].name, 32));
+			json_object_set_new(o, "src", json_hex(op->src));
 		}
-		fputc('}', f);
+		json_array_append_new(a, o);
 	}
-	fputs("]", f);
+	return a;
 }
 
-static void json_maps(FILE *f, const struct bp_plan *pl, uint32_t first, uint32_t count)
+static json_t *json_maps(const struct bp_plan *pl, uint32_t first, uint32_t count)
 {
 	count = clip(first, count, pl->h->maps_count);
-	fputc('[', f);
+	json_t *a = json_array();
 	for (uint32_t i = 0; i < count; i++) {
 		const struct bp_map *m = &pl->maps[first + i];
-		fprintf(f, "%s{", i ? ", " : "");
-		json_hex(f, "va", m->va, true);
-		json_hex(f, "pa", m->pa, true);
-		json_hex(f, "size", m->size, true);
-		json_hex(f, "attr", m->attr, true);
-		fprintf(f, "\"root\": %u}", m->root);
+		json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:o, s:I}", "va", json_hex(m->va), "pa", json_hex(m->pa),
+						   "size", json_hex(m->size), "attr", json_hex(m->attr), "root",
+						   (json_int_t)m->root));
 	}
-	fputc(']', f);
+	return a;
 }
 
-static void json_node(FILE *f, const struct bp_plan *pl, const struct bp_node *n)
+static json_t *json_node(const struct bp_plan *pl, const struct bp_node *n)
 {
 	static const char *const reg_names[6] = {"user_start", "user_end", "pv_offset", "user_entry", "dtb", "dtb_size"};
-	fprintf(f, "{\"id\": %u, \"cpu\": %u, ", n->id, n->cpu);
-	json_hex(f, "mpidr", n->mpidr, true);
-	fprintf(f, "\"start\": \"%s\", ", n->start == BP_START_SELF ? "self" : n->start == BP_START_SPIN ? "spin-table"
-					  : n->start == BP_START_PSCI ? "psci" : "bad");
-	json_hex(f, "release_addr", n->release_addr, true);
-	fputs("\"ram\": {", f);
-	json_hex(f, "base", n->ram_base, true);
-	json_hex(f, "end", n->ram_end, false);
-	fputs("}, \"kernel\": {", f);
-	json_hex(f, "base", n->kernel_base, true);
-	json_hex(f, "end", n->kernel_end, true);
-	json_hex(f, "entry", n->entry, false);
-	fprintf(f, "}, \"el\": %u, \"regs\": {", n->el);
+	json_t *regs = json_object();
 	for (int i = 0; i < 6; i++)
-		json_hex(f, reg_names[i], n->regs[i], i < 5);
-	fputs("}, \"tables\": {", f);
-	json_hex(f, "ttbr0", n->ttbr0, true);
-	json_hex(f, "ttbr1", n->ttbr1, true);
-	json_hex(f, "end", n->tables_end, false);
-	fputs("}, ", f);
-	json_ops(f, pl, n);
-	fputs(", \"maps\": ", f);
-	json_maps(f, pl, n->maps_first, n->maps_count);
-	fputc('}', f);
+		json_object_set_new(regs, reg_names[i], json_hex(n->regs[i]));
+	return json_pack("{s:I, s:I, s:o, s:s, s:o, s:{s:o, s:o}, s:{s:o, s:o, s:o}, s:I, s:o, s:{s:o, s:o, s:o}, s:o, s:o}",
+			 "id", (json_int_t)n->id, "cpu", (json_int_t)n->cpu, "mpidr", json_hex(n->mpidr), "start",
+			 n->start == BP_START_SELF ? "self" : n->start == BP_START_SPIN ? "spin-table"
+			 : n->start == BP_START_PSCI ? "psci" : "bad",
+			 "release_addr", json_hex(n->release_addr),
+			 "ram", "base", json_hex(n->ram_base), "end", json_hex(n->ram_end),
+			 "kernel", "base", json_hex(n->kernel_base), "end", json_hex(n->kernel_end), "entry", json_hex(n->entry),
+			 "el", (json_int_t)n->el, "regs", regs,
+			 "tables", "ttbr0", json_hex(n->ttbr0), "ttbr1", json_hex(n->ttbr1), "end", json_hex(n->tables_end),
+			 "ops", json_ops(pl, n), "maps", json_maps(pl, n->maps_first, n->maps_count));
 }
 
 static void inspect_json(FILE *f, const struct image *im, bool verified)
 {
 	const struct bp_header *h = im->pl.h;
-	fputs("{\"image\": ", f);
-	json_str(f, im->path);
-	fprintf(f, ", \"format\": \"%s\", ", im->elf ? "elf" : im->uimage ? "uimage" : im->fit ? "fit" : "raw");
-	json_hex(f, "base", im->base, true);
-	fprintf(f, "\"size\": %zu, \"loader_size\": %" PRIu64 ",\n \"plan\": {\"name\": ", im->size, im->loader_size);
-	json_name(f, h->name, sizeof(h->name));
-	fprintf(f, ", \"offset\": %zu, \"version\": %u, \"size\": %u, ", (size_t)((const uint8_t *)h - im->bytes),
-		h->version, h->size);
-	json_sum(f, h->sha256);
-	fputs(", ", f);
-	json_hex(f, "image_base", h->image_base, true);
-	json_hex(f, "region_end", h->region_end, true);
-	json_hex(f, "console", h->console, true);
-	fprintf(f, "\"console_kind\": \"%s\", \"console_shift\": %u, \"console_width\": %u, ", console_kind_name(h),
-		h->console_shift, h->console_width);
-	json_hex(f, "primary_mpidr", h->primary_mpidr, true);
-	fprintf(f, "\"psci\": \"%s\", \"gic_version\": %u},\n \"copy_maps\": {\"el1\": ",
-		h->psci == BP_PSCI_SMC ? "smc" : h->psci == BP_PSCI_HVC ? "hvc" : "none", h->gic_version);
-	json_maps(f, &im->pl, h->copy_maps_first[0], h->copy_maps_count[0]);
-	fputs(", \"el2\": ", f);
-	json_maps(f, &im->pl, h->copy_maps_first[1], h->copy_maps_count[1]);
-	fputs("},\n \"pools\": [", f);
+	json_t *doc = json_object(), *a;
+	json_object_set_new(doc, "image", json_text(im->path));
+	json_object_set_new(doc, "format", json_string(im->elf ? "elf" : im->uimage ? "uimage" : im->fit ? "fit" : "raw"));
+	json_object_set_new(doc, "base", json_hex(im->base));
+	json_object_set_new(doc, "size", json_integer((json_int_t)im->size));
+	json_object_set_new(doc, "loader_size", json_integer((json_int_t)im->loader_size));
+	json_object_set_new(doc, "plan", json_pack("{s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:s, s:I, s:I, s:o, s:s, s:I}",
+		"name", json_name(h->name, sizeof(h->name)), "offset", (json_int_t)((const uint8_t *)h - im->bytes),
+		"version", (json_int_t)h->version, "size", (json_int_t)h->size, "sha256", json_sum(h->sha256),
+		"image_base", json_hex(h->image_base), "region_end", json_hex(h->region_end), "console",
+		json_hex(h->console), "console_kind", console_kind_name(h), "console_shift", (json_int_t)h->console_shift,
+		"console_width", (json_int_t)h->console_width, "primary_mpidr", json_hex(h->primary_mpidr), "psci",
+		h->psci == BP_PSCI_SMC ? "smc" : h->psci == BP_PSCI_HVC ? "hvc" : "none", "gic_version",
+		(json_int_t)h->gic_version));
+	json_object_set_new(doc, "copy_maps", json_pack("{s:o, s:o}",
+		"el1", json_maps(&im->pl, h->copy_maps_first[0], h->copy_maps_count[0]),
+		"el2", json_maps(&im->pl, h->copy_maps_first[1], h->copy_maps_count[1])));
+	json_object_set_new(doc, "pools", a = json_array());
 	for (uint32_t i = 0; i < h->pools_count; i++) {
 		const struct bp_pool *p = &im->pl.pools[i];
-		fputs(i ? ", {\"name\": " : "{\"name\": ", f);
-		json_name(f, p->name, sizeof(p->name));
-		fputs(", ", f);
-		json_hex(f, "base", p->base, true);
-		json_hex(f, "size", p->size, false);
-		fputc('}', f);
+		json_array_append_new(a, json_pack("{s:o, s:o, s:o}", "name", json_name(p->name, sizeof(p->name)), "base",
+						   json_hex(p->base), "size", json_hex(p->size)));
 	}
-	fputs("],\n \"members\": [", f);
+	json_object_set_new(doc, "members", a = json_array());
 	for (uint32_t i = 0; i < h->members_count; i++) {
 		const struct bp_member *m = &im->pl.members[i];
-		fprintf(f, "%s{\"name\": ", i ? ",\n  " : "\n  ");
-		json_name(f, m->name, sizeof(m->name));
-		fputs(", ", f);
-		json_hex(f, "offset", m->offset, true);
-		fprintf(f, "\"size\": %" PRIu64 ", ", m->size);
-		json_sum(f, m->sha256);
-		fputc('}', f);
+		json_array_append_new(a, json_pack("{s:o, s:o, s:I, s:o}", "name", json_name(m->name, sizeof(m->name)),
+						   "offset", json_hex(m->offset), "size", (json_int_t)m->size, "sha256",
+						   json_sum(m->sha256)));
 	}
-	fputs("],\n \"nodes\": [", f);
-	for (uint32_t i = 0; i < h->nodes_count; i++) {
-		fputs(i ? ",\n  " : "\n  ", f);
-		json_node(f, &im->pl, &im->pl.nodes[i]);
-	}
-	fprintf(f, "],\n \"verified\": %s}\n", verified ? "true" : "false");
+	json_object_set_new(doc, "nodes", a = json_array());
+	for (uint32_t i = 0; i < h->nodes_count; i++)
+		json_array_append_new(a, json_node(&im->pl, &im->pl.nodes[i]));
+	json_object_set_new(doc, "verified", json_boolean(verified));
+	static const char *const lines[] = {"members", "nodes", NULL};
+	json_print_lines(f, doc, lines, NULL);
+	json_decref(doc);
 }
 
 int image_inspect_buffer(FILE *f, const char *path, uint8_t *buf, size_t size, bool json, struct diags *d)

@@ -8,6 +8,7 @@
 #include "plan.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -213,111 +214,116 @@ void report_text(FILE *f, const struct plan *p)
 
 /* ---------------------------------------------------------------- JSON */
 
-static void json_ranges(FILE *f, const struct mk_range *r, size_t n)
+/* The plan as a jansson document; report_json() prints it in a layout
+ * that diffs well (json_print_lines). */
+
+static json_t *jranges(const struct mk_range *r, size_t n)
 {
-	fputc('[', f);
+	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s{\"base\": \"0x%" PRIx64 "\", \"size\": \"0x%" PRIx64 "\"}", i ? ", " : "", r[i].base,
-			r[i].size);
-	fputc(']', f);
+		json_array_append_new(a, json_pack("{s:o, s:o}", "base", json_hex(r[i].base), "size", json_hex(r[i].size)));
+	return a;
 }
 
-static void json_sgis(FILE *f, const struct plan_sgi *g, size_t n)
+static json_t *jsgis(const struct plan_sgi *g, size_t n)
 {
-	fputc('[', f);
+	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s{\"sgi\": %u, \"from\": %u, \"to\": %u}", i ? ", " : "", g[i].sgi, g[i].from, g[i].to);
-	fputc(']', f);
+		json_array_append_new(a, json_pack("{s:I, s:I, s:I}", "sgi", (json_int_t)g[i].sgi, "from",
+						   (json_int_t)g[i].from, "to", (json_int_t)g[i].to));
+	return a;
 }
 
-static void json_artifact(FILE *f, const struct plan *p, const struct plan_artifact *a, const char *extra_key,
-			  uint64_t extra)
+static json_t *jartifact(const struct plan *p, const struct plan_artifact *a, const char *extra_key, uint64_t extra)
 {
-	fputc('{', f);
+	json_t *o = json_object();
 	if (extra_key)
-		fprintf(f, "\"%s\": \"0x%" PRIx64 "\"%s", extra_key, extra, a->kind != PLAN_ART_NONE ? ", " : "");
+		json_object_set_new(o, extra_key, json_hex(extra));
 	if (a->kind == PLAN_ART_FILE) {
-		fputs("\"file\": ", f);
-		json_str(f, as_written(p, a->path));
+		json_object_set_new(o, "file", json_text(as_written(p, a->path)));
 	} else if (a->kind == PLAN_ART_BUILD) {
-		fputs("\"build\": ", f);
-		json_str(f, a->build);
-		fputs(", \"source\": ", f);
-		json_str(f, as_written(p, a->source));
+		json_object_set_new(o, "build", json_text(a->build));
+		json_object_set_new(o, "source", json_text(as_written(p, a->source)));
 	}
-	fputc('}', f);
+	return o;
 }
 
-void report_json(FILE *f, const struct plan *p)
+static json_t *jnode(const struct plan *p, const struct plan_node *n)
+{
+	json_t *o = json_object(), *a;
+	json_object_set_new(o, "id", json_integer(n->id));
+	json_object_set_new(o, "cpus", a = json_array());
+	for (size_t j = 0; j < n->n_cpus; j++)
+		json_array_append_new(a, json_pack("{s:I, s:o, s:s}", "index", (json_int_t)n->cpus[j].index, "mpidr",
+						   json_hex(n->cpus[j].mpidr), "enable", plan_enable_name(n->cpus[j].enable)));
+	json_object_set_new(o, "memory", jranges(n->memory, n->n_memory));
+	json_object_set_new(o, "reserved", jranges(n->reserved, n->n_reserved));
+	json_object_set_new(o, "shared_pools", a = json_array());
+	for (size_t j = 0; j < n->n_pools; j++)
+		json_array_append_new(a, json_text(p->pools[n->pools[j]].name));
+	json_object_set_new(o, "devices", a = json_array());
+	for (size_t j = 0; j < n->n_devices; j++)
+		json_array_append_new(a, json_text(n->devices[j]));
+	json_object_set_new(o, "irqs", a = json_array());
+	for (size_t j = 0; j < n->n_irqs; j++)
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:o}", "irq", (json_int_t)n->irqs[j].irq, "type",
+						   irq_type(n->irqs[j].type), "trigger", trigger(n->irqs[j].flags),
+						   "device", json_text(n->irqs[j].device)));
+	json_object_set_new(o, "sgis", jsgis(n->sgis, n->n_sgis));
+	json_object_set_new(o, "boot_index", json_integer(n->boot_index));
+	json_object_set_new(o, "kernel", jartifact(p, &n->kernel, "paddr", n->n_memory ? n->memory[0].base : 0));
+	json_object_set_new(o, "rootserver", jartifact(p, &n->root_task, NULL, 0)); /* the manifest's key */
+	char dtb[40];
+	snprintf(dtb, sizeof(dtb), "node%u/kernel.dtb", n->id);
+	json_object_set_new(o, "dtb", json_pack("{s:s}", "file", dtb));
+	return o;
+}
+
+static json_t *jplan(const struct plan *p)
 {
 	const struct plan_board *board = &p->board;
-	fputs("{\n  \"name\": ", f);
-	json_str(f, p->name);
-	fprintf(f, ",\n  \"platform\": {\"%s\": ", board->dtb ? "dtb" : "dts");
-	json_str(f, board_file(p));
-	fputs(", \"model\": ", f);
-	json_str(f, board->model);
-	fputs(", \"memory\": ", f);
-	json_ranges(f, board->ram, board->n_ram);
-	fprintf(f, ", \"gic\": {\"version\": %u, \"spis\": %u}, \"psci\": \"%s\", \"cpus\": %zu},\n", board->gic_version,
-		p->gic_spis, plan_psci_name(board->psci), board->n_cpus);
-	fprintf(f, "  \"loader\": {\"base\": \"0x%" PRIx64 "\", \"size\": \"0x%" PRIx64 "\"},\n", p->loader.base,
-		p->loader.size);
-	fputs("  \"console\": ", f);
-	json_str(f, p->console);
-	fputs(",\n  \"shared_pools\": [", f);
+	json_t *doc = json_object(), *a;
+	json_object_set_new(doc, "name", json_text(p->name));
+	json_t *pf = json_object();
+	json_object_set_new(pf, board->dtb ? "dtb" : "dts", json_text(board_file(p)));
+	json_object_set_new(pf, "model", json_text(board->model));
+	json_object_set_new(pf, "memory", jranges(board->ram, board->n_ram));
+	json_object_set_new(pf, "gic", json_pack("{s:I, s:I}", "version", (json_int_t)board->gic_version, "spis",
+						 (json_int_t)p->gic_spis));
+	json_object_set_new(pf, "psci", json_string(plan_psci_name(board->psci)));
+	json_object_set_new(pf, "cpus", json_integer((json_int_t)board->n_cpus));
+	json_object_set_new(doc, "platform", pf);
+	json_object_set_new(doc, "loader", json_pack("{s:o, s:o}", "base", json_hex(p->loader.base), "size",
+						     json_hex(p->loader.size)));
+	json_object_set_new(doc, "console", json_text(p->console));
+	json_object_set_new(doc, "shared_pools", a = json_array());
 	for (size_t i = 0; i < p->n_pools; i++) {
 		const struct plan_pool *pp = &p->pools[i];
-		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
-		json_str(f, pp->name);
-		fprintf(f, ", \"base\": \"0x%" PRIx64 "\", \"size\": \"0x%" PRIx64 "\", \"nodes\": [", pp->r.base,
-			pp->r.size);
+		json_t *nodes = json_array();
 		for (size_t j = 0; j < pp->n_nodes; j++)
-			fprintf(f, "%s%u", j ? ", " : "", pp->nodes[j]);
-		fprintf(f, "], \"keep\": %s}", pp->keep ? "true" : "false");
+			json_array_append_new(nodes, json_integer(pp->nodes[j]));
+		json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:o, s:b}", "name", json_text(pp->name), "base",
+						   json_hex(pp->r.base), "size", json_hex(pp->r.size), "nodes", nodes, "keep",
+						   pp->keep));
 	}
-	fputs(p->n_pools ? "\n  ],\n  \"channels\": " : "],\n  \"channels\": ", f);
-	json_sgis(f, p->channels, p->n_channels);
-	fputs(",\n  \"boot_order\": [", f);
+	json_object_set_new(doc, "channels", jsgis(p->channels, p->n_channels));
+	json_object_set_new(doc, "boot_order", a = json_array());
 	for (size_t i = 0; i < p->n_boot; i++)
-		fprintf(f, "%s%u", i ? ", " : "", p->boot_order[i]);
-	fputs("],\n  \"nodes\": [", f);
-	for (size_t i = 0; i < p->n_nodes; i++) {
-		const struct plan_node *n = &p->nodes[i];
-		fprintf(f, "%s\n    {\"id\": %u,\n     \"cpus\": [", i ? "," : "", n->id);
-		for (size_t j = 0; j < n->n_cpus; j++)
-			fprintf(f, "%s{\"index\": %u, \"mpidr\": \"0x%" PRIx64 "\", \"enable\": \"%s\"}", j ? ", " : "",
-				n->cpus[j].index, n->cpus[j].mpidr, plan_enable_name(n->cpus[j].enable));
-		fputs("],\n     \"memory\": ", f);
-		json_ranges(f, n->memory, n->n_memory);
-		fputs(",\n     \"reserved\": ", f);
-		json_ranges(f, n->reserved, n->n_reserved);
-		fputs(",\n     \"shared_pools\": [", f);
-		for (size_t j = 0; j < n->n_pools; j++) {
-			fputs(j ? ", " : "", f);
-			json_str(f, p->pools[n->pools[j]].name);
-		}
-		fputs("],\n     \"devices\": [", f);
-		for (size_t j = 0; j < n->n_devices; j++) {
-			fputs(j ? ", " : "", f);
-			json_str(f, n->devices[j]);
-		}
-		fputs("],\n     \"irqs\": [", f);
-		for (size_t j = 0; j < n->n_irqs; j++) {
-			fprintf(f, "%s{\"irq\": %u, \"type\": \"%s\", \"trigger\": \"%s\", \"device\": ", j ? ", " : "",
-				n->irqs[j].irq, irq_type(n->irqs[j].type), trigger(n->irqs[j].flags));
-			json_str(f, n->irqs[j].device);
-			fputc('}', f);
-		}
-		fputs("],\n     \"sgis\": ", f);
-		json_sgis(f, n->sgis, n->n_sgis);
-		fprintf(f, ",\n     \"boot_index\": %u,\n     \"kernel\": ", n->boot_index);
-		json_artifact(f, p, &n->kernel, "paddr", n->n_memory ? n->memory[0].base : 0);
-		fputs(",\n     \"rootserver\": ", f); /* the JSON keeps the manifest's key */
-		json_artifact(f, p, &n->root_task, NULL, 0);
-		fprintf(f, ",\n     \"dtb\": {\"file\": \"node%u/kernel.dtb\"}}", n->id);
-	}
-	fputs(p->n_nodes ? "\n  ]\n}\n" : "]\n}\n", f);
+		json_array_append_new(a, json_integer(p->boot_order[i]));
+	json_object_set_new(doc, "nodes", a = json_array());
+	for (size_t i = 0; i < p->n_nodes; i++)
+		json_array_append_new(a, jnode(p, &p->nodes[i]));
+	return doc;
+}
+
+/* The layout: a top-level key per line; the pools one per line; a node's
+ * fields one per line. */
+void report_json(FILE *f, const struct plan *p)
+{
+	static const char *const lines[] = {"shared_pools", NULL}, *const fields[] = {"nodes", NULL};
+	json_t *doc = jplan(p);
+	json_print_lines(f, doc, lines, fields);
+	json_decref(doc);
 }
 
 /* ---------------------------------------------------------------- SVG */

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -283,22 +284,86 @@ void diags_free(struct diags *d)
 	*d = (struct diags){0};
 }
 
-void json_str(FILE *f, const char *s)
+json_t *json_text(const char *s)
 {
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(f, "\\%c", *c);
-		else if (*c < 0x20)
-			fprintf(f, "\\u%04x", *c);
+	if (!s)
+		return json_null();
+	json_t *v = json_string(s);
+	if (v)
+		return v;
+	struct sbuf b = {0};
+	sb_put(&b, "", 0);
+	for (const unsigned char *u = (const unsigned char *)s; *u;) {
+		size_t n = *u < 0x80 ? 1 : utf8_printable(u);
+		if (n)
+			sb_put(&b, (const char *)u, n), u += n;
 		else
-			fputc(*c, f);
+			sb_printf(&b, "\\x%02x", *u++);
 	}
-	fputc('"', f);
+	v = json_string(b.s);
+	free(b.s);
+	return v;
+}
+
+json_t *json_hex(uint64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	return json_string(buf);
+}
+
+static void json_put(FILE *f, const json_t *v)
+{
+	char *s = json_dumps(v, JSON_ENCODE_ANY);
+	fputs(s ? s : "null", f);
+	free(s);
+}
+
+static bool named(const char *key, const char *const *names)
+{
+	for (; names && *names; names++)
+		if (!strcmp(key, *names))
+			return true;
+	return false;
+}
+
+void json_print_lines(FILE *f, const json_t *doc, const char *const *lines, const char *const *fields)
+{
+	const char *key;
+	json_t *v;
+	bool first = true;
+	fputc('{', f);
+	json_object_foreach((json_t *)doc, key, v) {
+		fprintf(f, "%s\n  \"%s\": ", first ? "" : ",", key);
+		first = false;
+		bool by_field = named(key, fields);
+		if (!(by_field || named(key, lines)) || !json_is_array(v) || !json_array_size(v)) {
+			json_put(f, v);
+			continue;
+		}
+		size_t i;
+		json_t *e;
+		fputc('[', f);
+		json_array_foreach(v, i, e) {
+			fprintf(f, "%s\n    ", i ? "," : "");
+			if (!by_field || !json_is_object(e)) {
+				json_put(f, e);
+				continue;
+			}
+			const char *k;
+			json_t *x;
+			bool first_field = true;
+			fputc('{', f);
+			json_object_foreach(e, k, x) {
+				fprintf(f, "%s\"%s\": ", first_field ? "" : ",\n     ", k);
+				first_field = false;
+				json_put(f, x);
+			}
+			fputc('}', f);
+		}
+		fputs("\n  ]", f);
+	}
+	fputs("\n}\n", f);
 }
 
 void xml_text(FILE *f, const char *s, size_t n)

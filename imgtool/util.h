@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,16 @@ const char *fmt_size(char buf[32], uint64_t size);
 
 /* `s` as a JSON string ("null" for NULL): quotes, backslashes and control
  * characters escaped, other bytes as they are. */
-void json_str(FILE *f, const char *s);
+/* JSON goes through jansson (util.c). A string as JSON: valid UTF-8 as it
+ * is (a manifest's strings are: YAML); other bytes (a board tree's or an
+ * image's may be anything) written as \xNN text; NULL as null. */
+json_t *json_text(const char *s);
+json_t *json_hex(uint64_t v); /* "0x..." */
+/* `doc`, an object, as JSON on `f` in a layout that diffs well: a line per
+ * top-level key; the elements of the arrays named in `lines` a line each,
+ * those of the arrays named in `fields` a line per field (both lists
+ * NULL-terminated); every value as jansson writes it. */
+void json_print_lines(FILE *f, const json_t *doc, const char *const *lines, const char *const *fields);
 /* `n` bytes of `s` as XML character data or a double-quoted attribute's
  * value: <, >, & and " as entities; a control character XML 1.0 cannot hold
  * (all but tab, newline and carriage return) as U+FFFD. For the SVG layout
