@@ -8,7 +8,8 @@ the completions and README's command list say the same.
   it (and dts-split's), and names no command mkimg does not have;
 - the man pages in DOCDIR (made by gendoc.py) render without a warning
   and name every command and every option of its --help;
-- the bash and zsh completions offer every command and option.
+- the bash and zsh completions offer every command and option, bash and
+  zsh parse them, and zsh's compinit takes each for its command.
 """
 import os
 import re
@@ -71,6 +72,17 @@ def main():
         r = subprocess.run(["bash", "-n", os.path.join(docdir, "completion/bash/" + prog)], capture_output=True, text=True)
         if r.returncode:
             errors.append("completion/bash/%s: %s" % (prog, r.stderr.strip()))
+        # zsh (ci/setup installs it): the file parses, and compinit loads it
+        # from its folder as the completion of the command
+        zdir = os.path.join(docdir, "completion/zsh")
+        r = subprocess.run(["zsh", "-n", os.path.join(zdir, "_" + prog)], capture_output=True, text=True)
+        if r.returncode:
+            errors.append("completion/zsh/_%s: %s" % (prog, r.stderr.strip()))
+        r = subprocess.run(["zsh", "-fc", 'fpath=("$1" $fpath); autoload -Uz compinit && compinit -u -D && '
+                            'print -r -- "$_comps[$2]"', "zsh", zdir, prog], capture_output=True, text=True)
+        if r.stdout.strip() != "_" + prog:
+            errors.append("completion/zsh/_%s: compinit does not take it for %s: %r %r"
+                          % (prog, prog, r.stdout.strip(), r.stderr.strip()))
 
     for e in errors:
         print("FAIL:", e)
