@@ -276,6 +276,30 @@ void output_abort(struct output *o)
 	output_release(o);
 }
 
+/* Whether the regular files `a` and `b` hold the same bytes. */
+static bool same_bytes(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0 || !S_ISREG(sa.st_mode) || !S_ISREG(sb.st_mode) ||
+	    sa.st_size != sb.st_size)
+		return false;
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	bool same = fa && fb;
+	static char ba[1 << 16], bb[1 << 16];
+	while (same) {
+		size_t na = fread(ba, 1, sizeof(ba), fa), nb = fread(bb, 1, sizeof(bb), fb);
+		same = na == nb && !memcmp(ba, bb, na);
+		if (na < sizeof(ba))
+			break;
+	}
+	same = same && !ferror(fa) && !ferror(fb);
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
 int output_commit(struct output *o, struct diags *d)
 {
 	close_last(o);
@@ -288,8 +312,11 @@ int output_commit(struct output *o, struct diags *d)
 			return -1;
 		}
 	}
+	/* A file whose bytes did not change stays as it was, its timestamp
+	 * too, for whoever builds on top (make, ninja, a node's build). */
 	for (size_t i = 0; i < o->n; i++)
-		if (rename(o->v[i].tmp, o->v[i].final) < 0) {
+		if (same_bytes(o->v[i].tmp, o->v[i].final) ? unlink(o->v[i].tmp) < 0
+							   : rename(o->v[i].tmp, o->v[i].final) < 0) {
 			struct mk_loc loc = {.file = o->v[i].final};
 			diag_error(d, &loc, NULL, "cannot rename '%s' to '%s': %s", o->v[i].tmp, o->v[i].final,
 				   strerror(errno));

@@ -3,7 +3,8 @@
  *
  * Each file is written under a temporary name beside its final one; only
  * output_commit() renames them into place, after every one was written and
- * flushed without error. output_abort() (and a failed commit) removes the
+ * flushed without error; a file whose bytes did not change is left as it
+ * was, timestamp included. output_abort() (and a failed commit) removes the
  * temporary files, so a failed run leaves nothing half-written.
  */
 #ifndef MKIMG_OUTPUT_H

@@ -68,6 +68,17 @@ expect 0 '^build: node 1 root task: started$' err -- "$hello" -o "$work/o" --pro
 expect 0 '' err -- "$hello" -o "$work/o" --progress never
 [ -s "$work/err" ] && { echo "FAIL: --progress never printed:"; cat "$work/err"; fail=$((fail + 1)); }
 expect 2 "bad --progress 'sometimes'" err -- "$hello" --progress sometimes
+# Outputs whose bytes did not change are not written again: their
+# timestamps stay (for whoever builds on top); a changed one is replaced.
+outs="layout.json layout.txt node0/kernel.dtb node1/kernel.dts elfloader.bin elfloader.itb payload.cpio node0/Kernel.0.elf"
+before=$(cd "$work/o" && stat -c '%Y.%y %n' $outs)
+sleep 1.1
+expect 0 '' err -- "$hello" -o "$work/o" --progress never
+[ "$(cd "$work/o" && stat -c '%Y.%y %n' $outs)" = "$before" ] ||
+	{ echo "FAIL: unchanged outputs rewritten:"; (cd "$work/o" && stat -c '%y %n' $outs); fail=$((fail + 1)); }
+echo stale >"$work/o/layout.txt"
+expect 0 '' err -- "$hello" -o "$work/o" --progress never
+grep -q '^plan ' "$work/o/layout.txt" || { echo "FAIL: a changed output was not replaced"; fail=$((fail + 1)); }
 expect 0 'device trees written to' out -- split "$hello" -o "$work/s"
 cmp -s "$work/s/node1/kernel.dtb" "$work/o/node1/kernel.dtb" ||
 	{ echo "FAIL: 'mkimg split' and the main job wrote different trees"; fail=$((fail + 1)); }
