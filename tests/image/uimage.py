@@ -20,6 +20,35 @@ def run(cmd, **kw):
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, **kw)
 
 
+def inspect_refuses(cli, data, at, why, path):
+    """A copy of `data` with byte `at` flipped, at `path`: `cli inspect`
+    must exit 1 naming `why`. Returns what went wrong, or None."""
+    b = bytearray(data)
+    b[at] ^= 0x40
+    open(path, "wb").write(bytes(b))
+    r = run([cli, "inspect", path])
+    os.unlink(path)
+    if r.returncode != 1 or why not in r.stderr:
+        return "byte %d flipped: inspect exited %d: %s" % (at, r.returncode, r.stderr.strip())
+    return None
+
+
+def run_refuses(cli, path, what):
+    """Plain `cli run` of a bootm image exits 1 and points to bootm."""
+    r = run([cli, "run", "--dry-run", path])
+    if r.returncode != 1 or "bootm" not in r.stderr:
+        return "run of a %s: exit %d: %s" % (what, r.returncode, r.stderr.strip())
+    return None
+
+
+def report(fails, ok):
+    for f in fails:
+        print("FAIL: " + f)
+    if not fails:
+        print("ok: " + ok)
+    return 1 if fails else 0
+
+
 def main():
     cli, out = sys.argv[1], os.path.abspath(sys.argv[2])
     uimg = os.path.join(out, "elfloader.uimg")
@@ -46,21 +75,9 @@ def main():
                 fails.append("elfloader.uimg differs from mkimage's")
     data = open(uimg, "rb").read()
     for at, why in ((40, "header's CRC"), (64 + 100, "data's CRC")):
-        bad = os.path.join(out, "damaged.uimg")
-        b = bytearray(data)
-        b[at] ^= 0x40
-        open(bad, "wb").write(bytes(b))
-        r = run([cli, "inspect", bad])
-        if r.returncode != 1 or why not in r.stderr:
-            fails.append("byte %d flipped: inspect exited %d: %s" % (at, r.returncode, r.stderr.strip()))
-    r = run([cli, "run", "--dry-run", uimg])
-    if r.returncode != 1 or "bootm" not in r.stderr:
-        fails.append("run of a uImage: exit %d: %s" % (r.returncode, r.stderr.strip()))
-    for f in fails:
-        print("FAIL: " + f)
-    if not fails:
-        print("ok: elfloader.uimg verifies, equals mkimage's, and damage is named")
-    return 1 if fails else 0
+        fails += filter(None, [inspect_refuses(cli, data, at, why, os.path.join(out, "damaged.uimg"))])
+    fails += filter(None, [run_refuses(cli, uimg, "uImage")])
+    return report(fails, "elfloader.uimg verifies, equals mkimage's, and damage is named")
 
 
 if __name__ == "__main__":
