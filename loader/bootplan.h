@@ -51,6 +51,14 @@
 
 #define BP_PAGE 0x1000
 #define BP_BLOCK 0x200000 /* every map is made of 2 MiB blocks */
+/* bp_map.attr: the block-descriptor bits a map may set, those the packer
+ * writes: AttrIndx (4:2), AP[1] (6), SH (9:8), AF (10), PXN (53), UXN (54).
+ * Never the type (1:0) nor the output address (47:12); bp_check refuses
+ * any other bit. */
+#define BP_MAP_ATTR_MASK 0x006000000000075cull
+/* A block descriptor holds output addresses below 2^48 (4 KiB granule):
+ * every map's [pa, pa + size) lies below this. */
+#define BP_MAP_PA_END 0x1000000000000ull
 
 /* psci: the conduit of PSCI calls */
 #define BP_PSCI_NONE 0
@@ -188,7 +196,7 @@ struct bp_pool {
 /* Map [va, va + size) to [pa, pa + size) with 2 MiB block descriptors. */
 struct bp_map {
 	uint64_t va, pa, size;
-	uint64_t attr; /* descriptor bits besides address and type: AttrIndx, AP, SH, AF, PXN, UXN */
+	uint64_t attr; /* descriptor bits besides address and type: AttrIndx, AP, SH, AF, PXN, UXN (BP_MAP_ATTR_MASK) */
 	uint32_t root; /* node maps: 0 = TTBR0, 1 = TTBR1; copy-phase maps: 0 */
 	uint32_t reserved;
 };
@@ -216,6 +224,7 @@ _Static_assert(sizeof(struct bp_member) % 8 == 0, "struct bp_member size");
 _Static_assert(sizeof(struct bp_op) % 8 == 0, "struct bp_op size");
 _Static_assert(sizeof(struct bp_map) % 8 == 0, "struct bp_map size");
 _Static_assert(sizeof(struct bp_pool) % 8 == 0, "struct bp_pool size");
+_Static_assert((BP_MAP_ATTR_MASK & 0x0000fffffffff003ull) == 0, "attributes: no address or type bit");
 #endif
 
 #endif

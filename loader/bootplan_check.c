@@ -221,6 +221,15 @@ static int check_maps(const struct chk *c, const struct bp_plan *pl, uint32_t fi
 		if (m->va % BP_BLOCK || m->pa % BP_BLOCK || m->size % BP_BLOCK || m->root > 1 || m->va > UINT64_MAX - m->size ||
 		    m->pa > UINT64_MAX - m->size)
 			return bad(c, "boot plan: %s map %u is not made of 2 MiB blocks", what, (uint64_t)i);
+		/* A descriptor holds the block's address and type besides the
+		 * attributes: attr may set no bit of those, or pa's block would
+		 * not be what the descriptor maps. */
+		if (m->size > BP_MAP_PA_END || m->pa > BP_MAP_PA_END - m->size)
+			return bad(c, "boot plan: %s map %u maps [%x, %x), past the 48-bit addresses a descriptor holds", what,
+				   (uint64_t)i, m->pa, m->pa + m->size);
+		if ((m->attr & BP_MAP_ATTR_MASK) != m->attr)
+			return bad(c, "boot plan: %s map %u's attributes %x set bits outside %x (address, type or unused bits)",
+				   what, (uint64_t)i, m->attr, (uint64_t)BP_MAP_ATTR_MASK);
 	}
 	return 0;
 }
@@ -474,5 +483,7 @@ int bp_check(struct bp_plan *pl, const struct bp_env *env, bp_fail_fn fail, void
 	//@ assert \forall integer k; 0 <= k < h->pools_count ==> bp_pool_ok(pl, pl->pools + k);
 	/*@ assert \forall integer i, j; 0 <= i < j < h->nodes_count ==>
 	  @   bp_apart(pl->nodes[j].ram_base, pl->nodes[j].ram_end, pl->nodes[i].ram_base, pl->nodes[i].ram_end); */
+	/*@ assert \forall integer i, j; 0 <= i < j < h->nodes_count ==>
+	  @   bp_apart(pl->nodes[i].ram_base, pl->nodes[i].ram_end, pl->nodes[j].ram_base, pl->nodes[j].ram_end); */
 	return 0;
 }

@@ -16,7 +16,8 @@
  *   bp_plan_sum  the plan's SHA-256 (the caller compares it)
  *   bp_arrays    its arrays lie inside it, past its header, apart
  *   bp_check     the image runs where the plan says, on its cpu; every
- *                array, member, op, map and table area lies where it must;
+ *                array, member, op, map and table area lies where it must
+ *                (a map's attributes: only BP_MAP_ATTR_MASK's bits);
  *                and no node can reach another's RAM: node RAM regions are
  *                disjoint and clear of the loader, and each node's writes,
  *                maps, DTB, root task and spin-table release address lie
@@ -110,9 +111,11 @@ typedef void (*bp_fail_fn)(void *ctx, const char *fmt, va_list ap);
   @   pl->h->image_base + pl->h->image_size <= pl->h->region_end &&
   @   \forall integer i; 0 <= i < pl->h->members_count ==>
   @     bp_in(pl->members[i].offset, pl->members[i].size, env->loader_size, pl->h->image_size);
+  @ // a map: whole 2 MiB blocks, below the addresses a descriptor holds, attributes only in BP_MAP_ATTR_MASK
   @ predicate bp_map_ok(struct bp_map *m) =
   @   m->va % BP_BLOCK == 0 && m->pa % BP_BLOCK == 0 && m->size % BP_BLOCK == 0 && m->root <= 1 &&
-  @   m->va + m->size <= UINT64_MAX && m->pa + m->size <= UINT64_MAX;
+  @   m->va + m->size <= UINT64_MAX && m->pa + m->size <= BP_MAP_PA_END &&
+  @   (m->attr & BP_MAP_ATTR_MASK) == m->attr;
   @ predicate bp_maps_ok(struct bp_plan *pl, integer first, integer count) =
   @   first + count <= pl->h->maps_count &&
   @   \forall integer i; first <= i < first + count ==> bp_map_ok(pl->maps + i);

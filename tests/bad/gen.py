@@ -221,7 +221,7 @@ H_MEMBERS_OFF, H_MEMBERS_COUNT, H_NODES_OFF, H_OPS_OFF, H_MAPS_OFF, H_POOLS_OFF 
 N_BYTES, N_START, N_EL, N_RELEASE, N_RAM_END, N_REGS, N_TTBR0, N_TABLES_END = 216, 8, 12, 24, 40, 72, 120, 136
 N_OPS_FIRST, N_OPS_COUNT, N_MAPS_FIRST = 200, 204, 208
 OP_BYTES, OP_MEMBER, OP_DST = 32, 4, 16
-MAP_BYTES, MAP_PA, MAP_SIZE = 40, 8, 16
+MAP_BYTES, MAP_PA, MAP_SIZE, MAP_ATTR = 40, 8, 16, 24
 MEMBER_BYTES, MEMBER_OFFSET = 80, 0
 POOL_BASE, POOL_SIZE = 0, 8  # the good image's one pool, 'buf' at POOL (2 MiB), is the first
 PLAN_OFFSET, LDR_MAGIC, LDR_SIZE = 120, 32, 40
@@ -239,6 +239,9 @@ class Image:
 
     def u32(self, off):
         return struct.unpack_from("<I", self.b, self.plan + off)[0]
+
+    def u64(self, off):
+        return struct.unpack_from("<Q", self.b, self.plan + off)[0]
 
     def image_base(self):
         return struct.unpack_from("<Q", self.b, self.plan + H_IMAGE_BASE)[0]
@@ -315,6 +318,8 @@ def image_cases(elf_file, bin_file):
         "ram-overlap.elf": lambda: (lambda i: i.set(n0(i) + N_RAM_END, "<Q", NODE1 + 0x200000).rehash())(e()),
         "write-other-node.elf": lambda: (lambda i: i.set(node_op(i, n0(i), 0) + OP_DST, "<Q", NODE1).rehash())(e()),
         "map-other-node.elf": lambda: (lambda i: i.set(node_map(i, n0(i), 1) + MAP_PA, "<Q", NODE1).rehash())(e()),
+        # attributes with an address bit: the descriptor would map NODE1's RAM
+        "map-attr-address.elf": lambda: (lambda i: i.set(node_map(i, n0(i), 1) + MAP_ATTR, "<Q", i.u64(node_map(i, n0(i), 1) + MAP_ATTR) | NODE1).rehash())(e()),
         "dtb-other-node.elf": lambda: (lambda i: i.set(n0(i) + N_REGS + 4 * 8, "<Q", NODE1).rehash())(e()),
         # a pool the loader would zero over a node's RAM or its own region
         "pool-over-node.elf": lambda: pool(e(), POOL_BASE, "<Q", NODE1 + 0x1000).rehash(),

@@ -5,6 +5,8 @@
 #              what an accepted plan guarantees)
 #   place      loader/place.c: the copy, zero and page-table loops write only
 #              inside the ranges such a plan gives (loader/place.h)
+#   attr       bootplan again; its mutant drops the check of a map's
+#              attributes (mutant-attr.patch)
 # and the absence of run-time errors, unsigned wrap-around included. Fails
 # on any goal not proven, and when the tools are missing (ci/setup installs
 # them).
@@ -18,7 +20,7 @@ if [ "${1:-}" = --mutant ]; then
 	mutant=1
 	shift
 fi
-src=${1:?usage: run.sh [--mutant] SRCDIR [bootplan|place]}
+src=${1:?usage: run.sh [--mutant] SRCDIR [bootplan|place|attr]}
 unit=${2:-bootplan}
 case $unit in
 bootplan)
@@ -27,6 +29,13 @@ bootplan)
 	patch=mutant.patch
 	fct=check_ram # the function the patch changes: its contract no longer holds
 	;;
+attr)
+	# the mutant only: bootplan with the check of a map's attributes removed
+	files="bootplan.h bootplan_check.h bootplan_check.c sha256.h"
+	main=loader/bootplan_check.c
+	patch=mutant-attr.patch
+	fct=check_maps
+	;;
 place)
 	files="bootplan.h bootplan_check.h sha256.h place.h place.c"
 	main=loader/place.c
@@ -34,7 +43,7 @@ place)
 	fct=new_table
 	;;
 *)
-	echo "usage: run.sh [--mutant] SRCDIR [bootplan|place]" >&2
+	echo "usage: run.sh [--mutant] SRCDIR [bootplan|place|attr]" >&2
 	exit 2
 	;;
 esac
