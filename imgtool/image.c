@@ -249,6 +249,9 @@ int image_parse(struct image *im, const char *path, uint8_t *buf, size_t size, s
 	if (im->size >= LDR_HDR_BYTES) {
 		memcpy(&magic, im->bytes + LDR_HDR_MAGIC, 8);
 		memcpy(&im->loader_size, im->bytes + LDR_HDR_SIZE, 8);
+		memcpy(&im->text_offset, im->bytes + LDR_HDR_TEXT_OFFSET, 8);
+		memcpy(&im->image_size, im->bytes + LDR_HDR_IMAGE_SIZE, 8);
+		memcpy(&im->image_flags, im->bytes + LDR_HDR_FLAGS, 8);
 	}
 	if (magic != LDR_MAGIC)
 		return bad_image(d, path, "no mkimg loader at the image's first byte");
@@ -283,6 +286,13 @@ int image_parse(struct image *im, const char *path, uint8_t *buf, size_t size, s
 	}
 	if (!im->elf)
 		im->base = h->image_base;
+	/* The arm64 Image header pack.c wrote: booti puts the image at the
+	 * first RAM bank's start, rounded up to 2 MiB, plus text_offset. A
+	 * header whose fields say another place (or none: zeros, pack's
+	 * [booti] warning) is reported, not refused: only booti reads it. */
+	uint64_t ram0 = (h->ram_base + BP_BLOCK - 1) & ~(uint64_t)(BP_BLOCK - 1);
+	im->booti_ok = im->image_size && im->image_flags == LDR_IMAGE_FLAGS && h->image_base >= ram0 &&
+		       im->text_offset == h->image_base - ram0 && im->image_size >= im->size;
 	return 0;
 }
 
@@ -484,6 +494,13 @@ static void inspect_print(FILE *f, const struct image *im)
 	fputc('\n', f);
 	fprintf(f, "loader region [0x%" PRIx64 ", 0x%" PRIx64 "), copy-phase tables [0x%" PRIx64 ", 0x%" PRIx64 ")\n",
 		h->image_base, h->region_end, h->copy_tables, h->copy_tables_end);
+	if (im->booti_ok)
+		fprintf(f, "booti: text_offset 0x%" PRIx64 ", image_size 0x%" PRIx64 ": U-Boot moves it to 0x%" PRIx64
+			" from wherever it was loaded\n", im->text_offset, im->image_size, h->image_base);
+	else
+		fprintf(f, "booti: the Image header (text_offset 0x%" PRIx64 ", image_size 0x%" PRIx64 ", flags 0x%" PRIx64
+			") does not place it at 0x%" PRIx64 ": boot it with bootm\n", im->text_offset, im->image_size,
+			im->image_flags, h->image_base);
 	for (uint32_t i = 0; i < h->pools_count; i++) {
 		const struct bp_pool *p = &im->pl.pools[i];
 		fputs("pool '", f);
@@ -590,6 +607,9 @@ static void inspect_json(FILE *f, const struct image *im, bool verified)
 	json_object_set_new(doc, "base", json_hex(im->base));
 	json_object_set_new(doc, "size", json_integer((json_int_t)im->size));
 	json_object_set_new(doc, "loader_size", json_integer((json_int_t)im->loader_size));
+	json_object_set_new(doc, "booti", json_pack("{s:o, s:o, s:o, s:b}", "text_offset", json_hex(im->text_offset),
+						    "image_size", json_hex(im->image_size), "flags",
+						    json_hex(im->image_flags), "places_at_base", im->booti_ok));
 	json_object_set_new(doc, "plan", json_pack("{s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:s, s:I, s:I, s:o, s:s, s:I}",
 		"name", json_name(h->name, sizeof(h->name)), "offset", (json_int_t)((const uint8_t *)h - im->bytes),
 		"version", (json_int_t)h->version, "size", (json_int_t)h->size, "sha256", json_sum(h->sha256),

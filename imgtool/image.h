@@ -24,6 +24,8 @@ struct image {
 	size_t size;
 	uint64_t base;        /* where it loads: the ELF's p_paddr, or the plan's image_base */
 	uint64_t loader_size; /* from the loader's header: where the payload starts */
+	uint64_t text_offset, image_size, image_flags; /* its arm64 Image fields (bootplan.h) */
+	bool booti_ok;        /* they make booti put the image at the plan's base */
 	struct bp_plan pl;    /* inside `bytes`: the header, checked to hold its arrays */
 };
 

@@ -15,6 +15,7 @@ payload.cpio). Checks:
   - the image minus its payload is at most 32 KiB.
 """
 import json
+import os
 import re
 import struct
 import subprocess
@@ -117,6 +118,24 @@ def main():
         fail("the payload in elfloader.bin (after %d loader bytes) is not payload.cpio" % loader_size)
     if cpio_list(image[loader_size:]) != want:
         fail("cpio -t of the image's payload differs")
+    # The arm64 Image header: booti puts the image at RAM's first bank,
+    # rounded up to 2 MiB, plus text_offset: the loader base.
+    text_offset, image_size, flags = struct.unpack_from("<QQQ", image, 8)
+    magic = image[56:60]
+    ram0 = (int(plan["platform"]["memory"][0]["base"], 16) + 0x1fffff) & ~0x1fffff
+    if magic != b"ARM\x64" or flags != 2 or text_offset != base - ram0 or image_size < len(image):
+        fail("the Image header (magic %r, text_offset 0x%x, image_size 0x%x, flags 0x%x) does not put it at 0x%x"
+             % (magic, text_offset, image_size, flags, base))
+    r = subprocess.run([cli, "inspect", "--format", "json", out + "/elfloader.bin"], capture_output=True, text=True)
+    if r.returncode or not json.loads(r.stdout)["booti"]["places_at_base"]:
+        fail("inspect does not say booti places elfloader.bin at its base: %s" % r.stdout[:400])
+    bad = bytearray(image)
+    bad[8 + 2] ^= 0x01  # text_offset
+    open(out + "/booti-moved.bin", "wb").write(bad)
+    r = subprocess.run([cli, "inspect", out + "/booti-moved.bin"], capture_output=True, text=True)
+    os.unlink(out + "/booti-moved.bin")
+    if r.returncode or "does not place it at 0x%x: boot it with bootm" % base not in r.stdout:
+        fail("inspect of a moved text_offset: exit %d, %s" % (r.returncode, r.stdout[:400]))
     overhead = len(image) - len(payload)
     if overhead > 32 * 1024:
         fail("image minus payload is %d bytes, more than 32 KiB" % overhead)
