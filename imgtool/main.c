@@ -403,9 +403,8 @@ static int check_outputs(const struct args *a, const struct plan *p, const char 
 	pack_inputs_free(in, p->n_nodes);
 	for (size_t i = 0; (main_job || c == CMD_PLAN) && i < N_FORMATS; i++)
 		*VEC_PUSH(paths, n) = xasprintf("%s/%s", dir, formats[i].file);
-	static const char *const image[] = {PACK_ELF, PACK_BIN, PACK_CPIO, PACK_FIT, PACK_UIMAGE};
-	for (size_t k = 0; (main_job || c == CMD_PACK) && k < 5; k++)
-		*VEC_PUSH(paths, n) = xasprintf("%s/%s", dir, image[k]);
+	for (size_t k = 0; (main_job || c == CMD_PACK) && k < PACK_OUTPUTS; k++)
+		*VEC_PUSH(paths, n) = xasprintf("%s/%s", dir, pack_outputs[k]);
 	for (size_t i = 0; i < n; i++) {
 		output_check_input(paths[i], d);
 		free(paths[i]);

@@ -1193,11 +1193,12 @@ static void write_elf(FILE *f, const struct img *img, uint64_t base, uint64_t me
 	img_write(f, img, 0);
 }
 
+const char *const pack_outputs[PACK_OUTPUTS] = {PACK_ELF, PACK_BIN, PACK_CPIO, PACK_FIT, PACK_UIMAGE};
+
 static int write_outputs(struct packer *pk, const char *outdir, const struct img *img, uint64_t memsz)
 {
 	struct output o = {0};
 	struct mk_loc loc = {.file = outdir};
-	static const char *const names[] = {PACK_ELF, PACK_BIN, PACK_CPIO, PACK_FIT, PACK_UIMAGE};
 	uint64_t base = pk->p->loader.base;
 	/* A uImage holds 32-bit addresses and size. */
 	bool uimage = base + img->size <= UINT32_MAX;
@@ -1209,8 +1210,8 @@ static int write_outputs(struct packer *pk, const char *outdir, const struct img
 		diag_error(pk->d, &loc, NULL, "cannot create '%s': %s", outdir, strerror(errno));
 		return -1;
 	}
-	for (int i = 0; i < (uimage ? 5 : 4); i++) {
-		char *path = xasprintf("%s/%s", outdir, names[i]);
+	for (int i = 0; i < (uimage ? PACK_OUTPUTS : PACK_OUT_UIMAGE); i++) {
+		char *path = xasprintf("%s/%s", outdir, pack_outputs[i]);
 		FILE *f = output_open(&o, path);
 		if (!f) {
 			diag_error(pk->d, &loc, NULL, "cannot create '%s': %s", path, strerror(errno));
@@ -1219,19 +1220,19 @@ static int write_outputs(struct packer *pk, const char *outdir, const struct img
 			return -1;
 		}
 		free(path);
-		if (i == 0)
+		if (i == PACK_OUT_ELF)
 			write_elf(f, img, base, memsz);
-		else if (i == 3 && write_fit(f, img, pk->p) < 0) {
+		else if (i == PACK_OUT_FIT && write_fit(f, img, pk->p) < 0) {
 			diag_error(pk->d, &loc, NULL, "cannot make %s: the image is too large for a FIT", PACK_FIT);
 			output_abort(&o);
 			return -1;
-		} else if (i == 4)
+		} else if (i == PACK_OUT_UIMAGE)
 			write_uimage(f, img, base, pk->p->name);
 		else
-			img_write(f, img, i == 1 ? 0 : pk->loader_size);
+			img_write(f, img, i == PACK_OUT_BIN ? 0 : pk->loader_size);
 	}
 	if (pk->p->fit_key) {
-		struct output_file *fit = &o.v[3]; /* names[3] */
+		struct output_file *fit = &o.v[PACK_OUT_FIT];
 		if ((fit->f && fflush(fit->f)) || sign_fit(pk, fit->tmp) < 0) {
 			output_abort(&o);
 			return -1;

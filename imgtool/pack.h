@@ -40,6 +40,10 @@
 #define FIT_FDT "fdt"
 #define FIT_CONF "conf"
 #define FIT_SIGNATURE "signature-1" /* the configuration's, with `fit: {key}` */
+/* Every file of the image pack_image() writes, in the order it writes them
+ * (the uImage, last, only below 4 GiB): pack_outputs[PACK_OUT_...]. */
+enum { PACK_OUT_ELF, PACK_OUT_BIN, PACK_OUT_CPIO, PACK_OUT_FIT, PACK_OUT_UIMAGE, PACK_OUTPUTS };
+extern const char *const pack_outputs[PACK_OUTPUTS];
 /* A root task's image ends at or below this virtual address: seL4_UserTop
  * of an EL1 AArch64 kernel (48-bit user half), page aligned down. */
 #define PACK_USER_TOP 0x00007ffffffff000ull
