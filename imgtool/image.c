@@ -55,19 +55,20 @@ static int bad_image(struct diags *d, const char *path, const char *msg)
 	return -1;
 }
 
-/* The image inside elfloader.elf: its one PT_LOAD with file bytes. */
-/* An image node of a FIT: its data, and its hash-1 checked (SHA-256). */
-static const void *fit_data(struct image *im, const void *fit, const char *name, int *len, struct diags *d)
+/* An image node of a FIT: its data, and its hash-1 checked (SHA-256);
+ * *node is its offset. */
+static const void *fit_data(struct image *im, const void *fit, const char *name, int *node, int *len,
+			    struct diags *d)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/images/%s", name);
-	int node = fdt_path_offset(fit, path);
-	const void *data = node >= 0 ? fdt_getprop(fit, node, "data", len) : NULL;
+	*node = fdt_path_offset(fit, path);
+	const void *data = *node >= 0 ? fdt_getprop(fit, *node, "data", len) : NULL;
 	if (!data) {
 		bad_image(d, im->path, "the FIT has no image with data that its configuration names");
 		return NULL;
 	}
-	int hash = fdt_subnode_offset(fit, node, "hash-1"), vlen = 0;
+	int hash = fdt_subnode_offset(fit, *node, "hash-1"), vlen = 0;
 	const char *algo = hash >= 0 ? fdt_getprop(fit, hash, "algo", NULL) : NULL;
 	const uint8_t *value = hash >= 0 ? fdt_getprop(fit, hash, "value", &vlen) : NULL;
 	uint8_t sum[SHA256_BYTES];
@@ -101,13 +102,10 @@ static int fit_image(struct image *im, struct diags *d)
 	const char *tree = conf >= 0 ? fdt_getprop(fit, conf, "fdt", NULL) : NULL;
 	if (!kernel)
 		return bad_image(d, im->path, "the FIT has no default configuration with a kernel");
-	int len = 0, tlen = 0;
-	const uint8_t *data = fit_data(im, fit, kernel, &len, d);
-	if (!data || (tree && !fit_data(im, fit, tree, &tlen, d)))
+	int node, tnode, len = 0, tlen = 0, alen = 0;
+	const uint8_t *data = fit_data(im, fit, kernel, &node, &len, d);
+	if (!data || (tree && !fit_data(im, fit, tree, &tnode, &tlen, d)))
 		return -1;
-	char path[64];
-	snprintf(path, sizeof(path), "/images/%s", kernel);
-	int node = fdt_path_offset(fit, path), alen = 0;
 	const char *type = fdt_getprop(fit, node, "type", NULL), *arch = fdt_getprop(fit, node, "arch", NULL);
 	const char *comp = fdt_getprop(fit, node, "compression", NULL);
 	const fdt32_t *load = fdt_getprop(fit, node, "load", &alen);
@@ -122,6 +120,7 @@ static int fit_image(struct image *im, struct diags *d)
 	return 0;
 }
 
+/* The image inside elfloader.elf: its one PT_LOAD with file bytes. */
 static int elf_image(struct image *im, struct diags *d)
 {
 	Elf64_Ehdr eh;
@@ -406,10 +405,18 @@ int image_verify(const struct image *im, struct diags *d)
 
 /* ---------------------------------------------------------------- inspect */
 
-static void put_sum(FILE *f, const uint8_t s[SHA256_BYTES])
+/* A SHA-256 as 64 hex digits. */
+static const char *sum_hex(char out[2 * SHA256_BYTES + 1], const uint8_t s[SHA256_BYTES])
 {
 	for (int i = 0; i < SHA256_BYTES; i++)
-		fprintf(f, "%02x", s[i]);
+		snprintf(out + 2 * i, 3, "%02x", s[i]);
+	return out;
+}
+
+static void put_sum(FILE *f, const uint8_t s[SHA256_BYTES])
+{
+	char hex[2 * SHA256_BYTES + 1];
+	fputs(sum_hex(hex, s), f);
 }
 
 static const char *start_name(const struct bp_header *h, const struct bp_node *n)
@@ -543,9 +550,7 @@ static json_t *json_name(const char *name, size_t n)
 static json_t *json_sum(const uint8_t s[SHA256_BYTES])
 {
 	char hex[2 * SHA256_BYTES + 1];
-	for (size_t i = 0; i < SHA256_BYTES; i++)
-		snprintf(hex + 2 * i, 3, "%02x", s[i]);
-	return json_string(hex);
+	return json_string(sum_hex(hex, s));
 }
 
 static json_t *json_ops(const struct bp_plan *pl, const struct bp_node *n)
