@@ -1274,7 +1274,7 @@ static int self_check(struct packer *pk, const struct img *img)
 static void arm64_header(struct packer *pk, uint8_t *loader, size_t image_size)
 {
 	const struct plan *p = pk->p;
-	uint64_t ram0 = p->board.n_ram ? align_up(p->board.ram[0].base, BP_BLOCK) : 0;
+	uint64_t ram0 = p->board.n_ram ? LDR_BOOTI_RAM(p->board.ram[0].base) : 0;
 	uint64_t text_offset = p->loader.base - ram0, size = align_up(image_size, PAGE), flags = LDR_IMAGE_FLAGS;
 	if (!p->board.n_ram || p->loader.base < ram0) {
 		struct mk_loc loc = {.file = p->manifest};

@@ -48,6 +48,9 @@
 #define LDR_HDR_BYTES 64
 #define LDR_ARM64_MAGIC 0x644d5241u /* "ARM\x64" read as a little-endian u32 */
 #define LDR_IMAGE_FLAGS 0x2 /* little-endian, 4 KiB pages, base relative to the start of RAM */
+/* Where booti puts such an image: this, of the first RAM bank's start,
+ * plus text_offset (pack.c writes it, image.c checks it). */
+#define LDR_BOOTI_RAM(ram_base) (((ram_base) + BP_BLOCK - 1ull) & ~(BP_BLOCK - 1ull))
 
 #define BP_PAGE 0x1000
 #define BP_BLOCK 0x200000 /* every map is made of 2 MiB blocks */
