@@ -1101,16 +1101,12 @@ static int write_fit(FILE *f, const struct img *im, const struct plan *p)
  * device tree. SOURCE_DATE_EPOCH is 0 unless set, so the same inputs give
  * the same bytes. mkimage may exit 0 without signing (a key it cannot
  * open): the result is read back, and its length must be the algorithm's
- * key size. */
+ * key size. That the key can be read is checked before anything is built
+ * (main.c, check_outputs). */
 static int sign_fit(struct packer *pk, const char *path)
 {
 	const struct plan *p = pk->p;
 	const struct mk_loc *loc = &p->fit_key_loc;
-	if (access(p->fit_key, R_OK) != 0) {
-		diag_error(pk->d, loc, "fit-key", "cannot read the FIT's signing key '%s': %s", p->fit_key,
-			   strerror(errno));
-		return -1;
-	}
 	const char *slash = strrchr(p->fit_key, '/');
 	char *dir = slash ? xasprintf("%.*s", (int)(slash - p->fit_key) + (slash == p->fit_key), p->fit_key)
 			  : xstrdup(".");
