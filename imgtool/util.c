@@ -220,12 +220,14 @@ size_t utf8_printable(const unsigned char *s)
 	return n;
 }
 
-void sb_escaped(struct sbuf *b, const char *s)
+/* `s` with every byte that is not printable UTF-8 written as \xNN; with
+ * `ascii`, ASCII control characters kept (for JSON, which escapes them). */
+static void escape_into(struct sbuf *b, const char *s, bool ascii)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	sb_put(b, "", 0); /* a string even when `s` is empty */
 	while (*u) {
-		size_t n = utf8_printable(u);
+		size_t n = ascii && *u < 0x80 ? 1 : utf8_printable(u);
 		if (n) {
 			sb_put(b, (const char *)u, n);
 			u += n;
@@ -233,6 +235,11 @@ void sb_escaped(struct sbuf *b, const char *s)
 			sb_printf(b, "\\x%02x", *u++);
 		}
 	}
+}
+
+void sb_escaped(struct sbuf *b, const char *s)
+{
+	escape_into(b, s, false);
 }
 
 void fput_escaped(FILE *f, const char *s)
@@ -292,14 +299,7 @@ json_t *json_text(const char *s)
 	if (v)
 		return v;
 	struct sbuf b = {0};
-	sb_put(&b, "", 0);
-	for (const unsigned char *u = (const unsigned char *)s; *u;) {
-		size_t n = *u < 0x80 ? 1 : utf8_printable(u);
-		if (n)
-			sb_put(&b, (const char *)u, n), u += n;
-		else
-			sb_printf(&b, "\\x%02x", *u++);
-	}
+	escape_into(&b, s, true);
 	v = json_string(b.s);
 	free(b.s);
 	return v;
