@@ -49,6 +49,15 @@ expect 0 '^<svg ' out -- plan --format svg "$hello"
 "$py" -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); sys.exit(0 if r.tag.endswith("svg") and len(r) > 5 else 1)' "$work/out" ||
 	{ echo "FAIL: the SVG is not well-formed XML"; fail=$((fail + 1)); }
 
+# A board's model that is not UTF-8 (any bytes, from someone else's tree)
+# still gives valid JSON: the byte as \xNN text, a control byte escaped
+# by JSON itself.
+sed 's/model = "linux,dummy-virt";/model = "bad\\xff\\x01model";/' "$ex/platforms/qemu-arm-virt-2cpu-2g.dts" >"$work/weird.dts"
+printf 'name: w\nplatform: {dts: weird.dts}\nnodes:\n  - {id: 0, memory: 64M}\n' >"$work/weird.yaml"
+expect 0 '' out -- plan --format json "$work/weird.yaml"
+"$py" -c 'import json, sys; m = json.load(open(sys.argv[1]))["platform"]["model"]; sys.exit(m != "bad\\xff\x01model")' \
+	"$work/out" || { echo "FAIL: a non-UTF-8 model in the plan's JSON:"; cat "$work/out" | head -3; fail=$((fail + 1)); }
+
 # The main job writes the layout in every format, and only that.
 expect 0 '^written to .*layout' out -- "$hello" -o "$work/o"
 for f in layout.txt layout.json layout.svg; do
