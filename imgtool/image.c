@@ -287,8 +287,8 @@ int image_parse(struct image *im, const char *path, uint8_t *buf, size_t size, s
 		im->base = h->image_base;
 	/* The arm64 Image header pack.c wrote: booti puts the image at the
 	 * first RAM bank's start, rounded up to 2 MiB, plus text_offset. A
-	 * header whose fields say another place (or none: zeros, pack's
-	 * [booti] warning) is reported, not refused: only booti reads it. */
+	 * header whose fields say another place is reported, not refused:
+	 * only booti reads it. */
 	uint64_t ram0 = LDR_BOOTI_RAM(h->ram_base);
 	im->booti_ok = im->image_size && im->image_flags == LDR_IMAGE_FLAGS && h->image_base >= ram0 &&
 		       im->text_offset == h->image_base - ram0 && im->image_size >= im->size;

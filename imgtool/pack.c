@@ -1267,18 +1267,15 @@ static int self_check(struct packer *pk, const struct img *img)
  * (declaring the page-table room too would make booti refuse a ramdisk
  * address inside it, as U-Boot's qfw boot passes one even without a
  * ramdisk; nothing U-Boot places after booti goes that low). */
-static void arm64_header(struct packer *pk, uint8_t *loader, size_t image_size)
+static void arm64_header(const struct plan *p, uint8_t *loader, size_t image_size)
 {
-	const struct plan *p = pk->p;
-	uint64_t ram0 = p->board.n_ram ? LDR_BOOTI_RAM(p->board.ram[0].base) : 0;
-	uint64_t text_offset = p->loader.base - ram0, size = align_up(image_size, PAGE), flags = LDR_IMAGE_FLAGS;
-	if (!p->board.n_ram || p->loader.base < ram0) {
-		struct mk_loc loc = {.file = p->manifest};
-		diag_warn(pk->d, &loc, "booti", "the loader's base 0x%" PRIx64 " lies below the first RAM bank's start "
-			  "rounded up to 2 MiB (0x%" PRIx64 "), where U-Boot's booti would put it: boot elfloader.uimg "
-			  "with bootm instead, or move the loader ('loader: {base: ...}')", p->loader.base, ram0);
-		text_offset = size = flags = 0; /* an Image that booti refuses to place */
-	}
+	/* The planner keeps the loader's region in RAM and 2 MiB aligned, so
+	 * its base is never below the first bank's start rounded up. */
+	uint64_t ram0 = LDR_BOOTI_RAM(p->board.ram[0].base);
+	if (p->loader.base < ram0)
+		abort();
+	uint64_t text_offset = p->loader.base - ram0;
+	uint64_t size = align_up(image_size, PAGE), flags = LDR_IMAGE_FLAGS;
 	memcpy(loader + LDR_HDR_TEXT_OFFSET, &text_offset, 8);
 	memcpy(loader + LDR_HDR_IMAGE_SIZE, &size, 8);
 	memcpy(loader + LDR_HDR_FLAGS, &flags, 8);
@@ -1332,7 +1329,7 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 		}
 	}
 	cpio_member(&img, "TRAILER!!!", NULL, 0, 0, 0);
-	arm64_header(pk, img.own, img.size);
+	arm64_header(p, img.own, img.size);
 
 	/* The page-table room after the image. */
 	uint64_t base = p->loader.base;

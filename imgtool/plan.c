@@ -106,7 +106,6 @@ const struct plan_check plan_checks[] = {
 	{"console-none", "warning: no console for the loader's log"},
 	{"console-unknown", "warning: a console UART the loader and the demo kernel have no driver for"},
 	{"image", "an image that is not what 'mkimg pack' writes, or whose checksums fail"},
-	{"booti", "warning: the loader's base lies below the first RAM bank's start rounded up to 2 MiB, where booti cannot put it"},
 	{"fit-key", "a FIT signing key not named NAME.key, an algorithm U-Boot does not verify, or a key that does not sign"},
 	{"uimage", "warning: no elfloader.uimg, as the loader's region lies above 4 GiB"},
 	/* node builds (build.c) */
