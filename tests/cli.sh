@@ -58,6 +58,10 @@ expect 0 '' out -- plan --format json "$work/weird.yaml"
 "$py" -c 'import json, sys; m = json.load(open(sys.argv[1]))["platform"]["model"]; sys.exit(m != "bad\\xff\x01model")' \
 	"$work/out" || { echo "FAIL: a non-UTF-8 model in the plan's JSON:"; cat "$work/out" | head -3; fail=$((fail + 1)); }
 
+# run's U-Boot options: --dtb is U-Boot's tree, --el 1 or 2.
+expect 2 "--dtb goes with --u-boot" err -- run --dtb x.dtb "$hello"
+expect 2 "bad exception level '3'" err -- run --el 3 "$hello"
+
 # The main job writes the layout in every format, and only that.
 expect 0 '^written to .*layout' out -- "$hello" -o "$work/o"
 for f in layout.txt layout.json layout.svg; do

@@ -331,6 +331,21 @@ static void determinism(void **state)
 /* With two or more nodes the planner adds its own pool: every node a
  * member, 64 bytes a node rounded up to 4 KiB, placed after the manifest's
  * size-only pools, zeroed at boot. One node has none. */
+/* The bootloader's region the manifest names: the default loader region
+ * goes past it (and the nodes may use it: U-Boot is gone when they run). */
+static void loader_avoids_bootloader(void **state)
+{
+	(void)state;
+	struct fixture fx = {0};
+	assert_int_equal(plan_yaml(&fx, 2, HEAD "loader: {size: 32M, bootloader: {base: 0x40400000, size: 4M}}\n"
+					      "nodes:\n  - {id: 0, memory: 4M}\n"),
+			 0);
+	assert_int_equal(fx.p.loader.base, 0x40800000); /* not 0x40200000: [0x40200000, 0x42200000) overlaps it */
+	assert_int_equal(fx.p.loader.size, 32 * MiB);
+	assert_int_equal(fx.p.nodes[0].memory[0].base, 0x40200000);
+	done(&fx);
+}
+
 static void sync_pool(void **state)
 {
 	(void)state;
@@ -495,7 +510,7 @@ int main(void)
 		cmocka_unit_test(sgi_allocation),
 		cmocka_unit_test(sgis_exhausted),      cmocka_unit_test(determinism),
 		cmocka_unit_test(bad_plans),           cmocka_unit_test(sgi_target_gicv2),
-		cmocka_unit_test(sync_pool),           cmocka_unit_test(node_pools_max),
+		cmocka_unit_test(loader_avoids_bootloader), cmocka_unit_test(sync_pool),           cmocka_unit_test(node_pools_max),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
