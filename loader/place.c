@@ -38,11 +38,11 @@ void st32(uint64_t a, uint32_t v);
 /*@ requires place_writable(a, 1);
   @ assigns place_mem; */
 void st8(uint64_t a, uint8_t v);
-/* A block descriptor: what it maps starts at pa (the attributes are the
- * plan's, unchecked). */
-/*@ requires place_writable(a, 8) && place_mappable(pa, BP_BLOCK);
+/* A block descriptor d: valid, a block, and the 2 MiB it maps (its output
+ * address field) mappable. */
+/*@ requires place_writable(a, 8) && (d & 3) == DESC_BLOCK && place_mappable(d & DESC_ADDR, BP_BLOCK);
   @ assigns place_mem; */
-void st_block(uint64_t a, uint64_t pa, uint64_t attr);
+void st_block(uint64_t a, uint64_t d);
 /*@ requires place_readable(a, 8);
   @ assigns \nothing; */
 uint64_t ld64(uint64_t a);
@@ -60,8 +60,24 @@ static inline void st8(uint64_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
 static inline uint64_t ld64(uint64_t a) { return *(const uint64_t *)a; }
 static inline uint32_t ld32(uint64_t a) { return *(const uint32_t *)a; }
 static inline uint8_t ld8(uint64_t a) { return *(const uint8_t *)a; }
-static inline void st_block(uint64_t a, uint64_t pa, uint64_t attr) { st64(a, pa | attr | DESC_BLOCK); }
+static inline void st_block(uint64_t a, uint64_t d) { st64(a, d); }
 #endif
+
+/* A block descriptor's fields, in bits, and what they are in arithmetic:
+ * WP's provers here cannot go from | and & on integers to arithmetic, so
+ * these two facts, each about one number, are assumed here and proven
+ * apart over 64-bit bit-vectors by tests/proof/run.sh (desc.mlw, with
+ * these same constants). A plan's attributes (only BP_MAP_ATTR_MASK's bits,
+ * bp_map_ok) have no type bit and no bit from 12 to 51; a descriptor's
+ * output address field is its bits 12 to 47, its type its bits 0 and 1. */
+/*@ axiomatic DescBits {
+  @ axiom attr_bits: \forall integer attr;
+  @   0 <= attr <= UINT64_MAX && (attr & BP_MAP_ATTR_MASK) == attr ==>
+  @     attr % 4 == 0 && attr % 0x10000000000000 < 0x1000;
+  @ axiom desc_bits: \forall integer d;
+  @   0 <= d <= UINT64_MAX ==>
+  @     (d & DESC_ADDR) == d % 0x1000000000000 / 0x1000 * 0x1000 && (d & 3) == d % 4;
+  @ } */
 
 /* ------------------------------------------------------------ copy, zero */
 
@@ -208,7 +224,18 @@ static void map(uint64_t root, const struct bp_map *m, struct pages *a)
 		uint64_t va = m->va + off;
 		uint64_t l1 = next_level(root, (va >> 39) % 512, a);
 		uint64_t l2 = next_level(l1, (va >> 30) % 512, a);
-		st_block(l2 + 8 * ((va >> 21) % 512), m->pa + off, m->attr);
+		uint64_t pa = m->pa + off;
+		//@ assert pa % BP_BLOCK == 0 && pa + BP_BLOCK <= BP_MAP_PA_END;
+		/* A sum, which is the fields ORed: they share no bit (the
+		 * attributes have no address or type bit), and the proof
+		 * reasons about sums. */
+		uint64_t d = pa + m->attr + DESC_BLOCK;
+		//@ assert m->attr % 4 == 0 && m->attr % 0x10000000000000 < 0x1000;
+		//@ assert m->attr == m->attr / 0x10000000000000 * 0x10000000000000 + m->attr % 0x1000;
+		//@ assert d == pa + m->attr % 0x1000 + DESC_BLOCK + m->attr / 0x10000000000000 * 0x10000000000000;
+		//@ assert d % 0x1000000000000 == pa + m->attr % 0x1000 + DESC_BLOCK;
+		//@ assert d % 0x1000000000000 / 0x1000 * 0x1000 == pa && d % 4 == DESC_BLOCK;
+		st_block(l2 + 8 * ((va >> 21) % 512), d);
 	}
 }
 
