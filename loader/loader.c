@@ -349,11 +349,13 @@ static void log_node(const struct bp_header *h, const struct bp_node *n)
 
 /* With the MMU off: a spin-table write goes straight to memory; the clean
  * drops any line a cache may still hold for it. */
-static void start_cpu(const struct bp_header *h, const struct bp_node *n)
+static void start_cpu(const struct bp_plan *pl, uint32_t k)
 {
+	const struct bp_header *h = pl->h;
+	const struct bp_node *n = &pl->nodes[k];
 	uint64_t entry = (uint64_t)secondary_entry;
 	if (n->start == BP_START_SPIN) {
-		*(volatile uint64_t *)n->release_addr = entry;
+		place_release(pl, k, entry);
 		dcache_civac(n->release_addr, n->release_addr + 8);
 		sev_release();
 		return;
@@ -369,10 +371,11 @@ static void start_cpu(const struct bp_header *h, const struct bp_node *n)
  * boot order and the loader's own node really is entered last. (Each
  * unmodified seL4 resets the shared GIC distributor and takes every SPI
  * when it starts: the layout report names the node entered last.) */
-static void start_node(const struct bp_header *h, const struct bp_node *n)
+static void start_node(const struct bp_plan *pl, uint32_t k)
 {
+	const struct bp_node *n = &pl->nodes[k];
 	uint64_t freq, unused, t0 = read_counter(&freq);
-	start_cpu(h, n);
+	start_cpu(pl, k);
 	if (!freq)
 		freq = 1ull << 26;
 	while (entered_node != n) {
@@ -415,7 +418,7 @@ void loader_main(uint64_t el)
 	mmu_off(el, (uint64_t)__bss_start, (uint64_t)__loader_end);
 	for (uint32_t i = 0; i < h->nodes_count; i++)
 		if (&pl.nodes[i] != self)
-			start_node(h, &pl.nodes[i]);
+			start_node(&pl, i);
 	if (self)
 		enter_node(self);
 	halt();

@@ -157,6 +157,13 @@ void place_pool(const struct bp_plan *pl, uint32_t k)
 	zero(p->base, p->size);
 }
 
+void place_release(const struct bp_plan *pl, uint32_t k, uint64_t entry)
+{
+	uint64_t a = pl->nodes[k].release_addr;
+	//@ ghost place_wlo = a; place_whi = a + 8;
+	st64(a, entry);
+}
+
 /* ------------------------------------------------------------ page tables */
 
 /* The area [lo, end) (the windows), its tables handed out from lo up to next. */

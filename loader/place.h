@@ -80,4 +80,13 @@ uint64_t place_copy_tables(const struct bp_plan *pl, uint32_t el2);
   @ ensures place_m1lo == pl->h->image_base && place_m1hi == pl->h->region_end; */
 void place_node_tables(const struct bp_plan *pl, const struct bp_node *n);
 
+/* A spin-table cpu released: `entry` written to node k's release address
+ * (window: those 8 bytes, which bp_check puts in no node's RAM and not in
+ * the loader's region). */
+/*@ requires bp_laid_out(pl) && k < pl->h->nodes_count && pl->nodes[k].start == BP_START_SPIN;
+  @ requires pl->nodes[k].release_addr % 8 == 0 && pl->nodes[k].release_addr + 8 <= UINT64_MAX;
+  @ assigns place_mem, place_wlo, place_whi;
+  @ ensures place_wlo == pl->nodes[k].release_addr && place_whi == pl->nodes[k].release_addr + 8; */
+void place_release(const struct bp_plan *pl, uint32_t k, uint64_t entry);
+
 #endif
