@@ -343,6 +343,7 @@ static void parse_node(struct jctx *c, const json_t *x, size_t i)
 	json_t *pools = field(c, x, "shared_pools", JSON_ARRAY, false, where);
 	json_t *devices = field(c, x, "devices", JSON_ARRAY, false, where);
 	json_t *sgis = field(c, x, "sgis", JSON_ARRAY, false, where);
+	json_t *lx = field(c, x, "linux", JSON_OBJECT, false, where);
 	char w[48];
 	snprintf(w, sizeof(w), "%s.id", where);
 	unsigned nid;
@@ -376,6 +377,13 @@ static void parse_node(struct jctx *c, const json_t *x, size_t i)
 	if (devices)
 		node_devices(c, n, devices, where);
 	node_sgis(c, n, sgis, where);
+	if (lx) {
+		/* what a split needs of a Linux node: that it is one, its command line */
+		snprintf(w, sizeof(w), "%s.linux", where);
+		json_t *args = field(c, lx, "bootargs", JSON_STRING, false, w);
+		n->os = PLAN_OS_LINUX;
+		n->bootargs = args ? xstrdup(json_string_value(args)) : NULL;
+	}
 }
 
 static void parse_top(struct jctx *c, const json_t *root)

@@ -2,8 +2,8 @@
 /* split_chosen.c - /chosen and the mkimg ABI (README.md).
  *
  * stdout-path, the seL4,*-devices lists without disabled devices, no
- * seeds, the node's id, and /chosen/mkimg: the node's index among the
- * plan's nodes, its channels and member pools.
+ * seeds, the node's id, a Linux node's bootargs, and /chosen/mkimg: the
+ * node's index among the plan's nodes, its channels and member pools.
  */
 #include "split_internal.h"
 
@@ -104,6 +104,11 @@ enum cedit chosen_edit(const struct split *s, const char *name, const void **v, 
 		*len = (int)strlen(s->stdout_path) + 1;
 		return CE_SET;
 	}
+	if (!strcmp(name, "bootargs") && s->n->bootargs) {
+		*v = s->n->bootargs; /* a Linux node's command line */
+		*len = (int)strlen(s->n->bootargs) + 1;
+		return CE_SET;
+	}
 	if (!strcmp(name, DTS_SPLIT_NODE_ID)) {
 		*v = &s->id;
 		*len = 4;
@@ -186,4 +191,6 @@ void gen_chosen_added(const struct split *s, struct emit *e)
 		e_str(e, "stdout-path", s->stdout_path);
 	if (!board_chosen_has(s, DTS_SPLIT_NODE_ID))
 		e->prop(e, DTS_SPLIT_NODE_ID, &s->id, 4);
+	if (s->n->bootargs && !board_chosen_has(s, "bootargs"))
+		e_str(e, "bootargs", s->n->bootargs);
 }

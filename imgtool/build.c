@@ -496,14 +496,19 @@ static bool build_ok(struct diags *d, const struct plan_node *n, enum what what,
 static bool file_ok(struct diags *d, const struct plan_node *n, enum what what, const struct plan_artifact *a)
 {
 	struct stat st = {0};
+	const char *prose = n->os == PLAN_OS_LINUX ? (what == KERNEL ? "Linux image" : "initrd") : what_prose[what];
+	if (!strncmp(a->path, "${", 2)) { /* kept as written: the variable is not set (manifest.c) */
+		diag_error(d, &a->path_loc, NULL, "node %u: %s '%s': set the environment variable it starts with",
+			   n->id, prose, a->path);
+		return false;
+	}
 	if (stat(a->path, &st) < 0) {
-		diag_error(d, &a->path_loc, NULL, "node %u: %s '%s': %s", n->id, what_prose[what], a->path,
-			   strerror(errno));
+		diag_error(d, &a->path_loc, NULL, "node %u: %s '%s': %s", n->id, prose, a->path, strerror(errno));
 		return false;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		diag_error(d, &a->path_loc, NULL, "node %u: %s '%s' is %s, not a regular file", n->id,
-			   what_prose[what], a->path, file_kind(st.st_mode));
+		diag_error(d, &a->path_loc, NULL, "node %u: %s '%s' is %s, not a regular file", n->id, prose, a->path,
+			   file_kind(st.st_mode));
 		return false;
 	}
 	return true;
@@ -565,7 +570,9 @@ int build_check_inputs(const struct plan *p, const char *outdir, struct diags *d
 		const struct plan_node *n = &p->nodes[i];
 		const struct plan_artifact *arts[] = {&n->kernel, &n->root_task};
 		for (enum what w = KERNEL; w <= ROOT_TASK; w++) {
-			if (arts[w]->kind == PLAN_ART_NONE) {
+			if (arts[w]->kind == PLAN_ART_NONE && n->os == PLAN_OS_LINUX) {
+				continue; /* a Linux node without an initrd */
+			} else if (arts[w]->kind == PLAN_ART_NONE) {
 				diag_error(d, &n->loc, NULL, "node %u has no %s: give it '%s:' with a file or a build "
 					   "section", n->id, what_prose[w], what_name[w]);
 			} else if (arts[w]->kind == PLAN_ART_FILE) {

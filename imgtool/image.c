@@ -442,11 +442,18 @@ static void inspect_node(FILE *f, const struct bp_plan *pl, const struct bp_node
 	if (n->start == BP_START_SPIN)
 		fprintf(f, " at 0x%" PRIx64, n->release_addr);
 	fprintf(f, ", RAM [0x%" PRIx64 ", 0x%" PRIx64 ")\n", n->ram_base, n->ram_end);
-	fprintf(f, "  kernel  [0x%" PRIx64 ", 0x%" PRIx64 ")  entry 0x%" PRIx64 " (EL%u)\n", n->kernel_base,
-		n->kernel_end, n->entry, n->el);
-	fprintf(f, "  dtb     [0x%" PRIx64 ", 0x%" PRIx64 ")\n", n->regs[4], n->regs[4] + n->regs[5]);
-	fprintf(f, "  user    [0x%" PRIx64 ", 0x%" PRIx64 ")  entry 0x%" PRIx64 "  pv_offset 0x%" PRIx64 "\n",
-		n->regs[0], n->regs[1], n->regs[3], n->regs[2]);
+	if (n->boot == BP_BOOT_LINUX) {
+		fprintf(f, "  linux   [0x%" PRIx64 ", 0x%" PRIx64 ")  entry 0x%" PRIx64 " (EL%u, or EL1 when the loader "
+			"runs there; MMU off, x0 = the DTB)\n", n->kernel_base, n->kernel_end, n->entry, n->el);
+		fprintf(f, "  dtb     [0x%" PRIx64 ", 0x%" PRIx64 ")\n", n->regs[4], n->regs[4] + n->regs[5]);
+		fprintf(f, "  initrd  [0x%" PRIx64 ", 0x%" PRIx64 ")\n", n->regs[0], n->regs[1]);
+	} else {
+		fprintf(f, "  kernel  [0x%" PRIx64 ", 0x%" PRIx64 ")  entry 0x%" PRIx64 " (EL%u)\n", n->kernel_base,
+			n->kernel_end, n->entry, n->el);
+		fprintf(f, "  dtb     [0x%" PRIx64 ", 0x%" PRIx64 ")\n", n->regs[4], n->regs[4] + n->regs[5]);
+		fprintf(f, "  user    [0x%" PRIx64 ", 0x%" PRIx64 ")  entry 0x%" PRIx64 "  pv_offset 0x%" PRIx64 "\n",
+			n->regs[0], n->regs[1], n->regs[3], n->regs[2]);
+	}
 	fprintf(f, "  x0..x5  0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n",
 		n->regs[0], n->regs[1], n->regs[2], n->regs[3], n->regs[4], n->regs[5]);
 	fprintf(f, "  tables  [0x%" PRIx64 ", 0x%" PRIx64 ")  ttbr0 0x%" PRIx64 " ttbr1 0x%" PRIx64 "\n", n->ttbr0,
@@ -591,8 +598,10 @@ static json_t *json_node(const struct bp_plan *pl, const struct bp_node *n)
 	json_t *regs = json_object();
 	for (int i = 0; i < 6; i++)
 		json_object_set_new(regs, reg_names[i], json_hex(n->regs[i]));
-	return json_pack("{s:I, s:I, s:o, s:s, s:o, s:{s:o, s:o}, s:{s:o, s:o, s:o}, s:I, s:o, s:{s:o, s:o, s:o}, s:o, s:o}",
-			 "id", (json_int_t)n->id, "cpu", (json_int_t)n->cpu, "mpidr", json_hex(n->mpidr), "start",
+	return json_pack("{s:I, s:s, s:I, s:o, s:s, s:o, s:{s:o, s:o}, s:{s:o, s:o, s:o}, s:I, s:o, s:{s:o, s:o, s:o}, s:o, "
+			 "s:o}",
+			 "id", (json_int_t)n->id, "boot", n->boot == BP_BOOT_LINUX ? "linux" : n->boot == BP_BOOT_SEL4 ? "sel4"
+			 : "bad", "cpu", (json_int_t)n->cpu, "mpidr", json_hex(n->mpidr), "start",
 			 n->start == BP_START_SELF ? "self" : n->start == BP_START_SPIN ? "spin-table"
 			 : n->start == BP_START_PSCI ? "psci" : "bad",
 			 "release_addr", json_hex(n->release_addr),

@@ -616,10 +616,11 @@ static void walk_options(struct ctx *c, yaml_node_t *n, struct mf_artifact *a)
 	}
 }
 
-/* A source written "${NAME}/rest" starts at the folder the environment
+/* A path written "${NAME}/rest" starts at the folder the environment
  * variable NAME names (NAME: [A-Z_][A-Z0-9_]*), so that a manifest can name
- * a checkout that is on each user's machine elsewhere, e.g. seL4. */
-static void expand_source(struct ctx *c, yaml_node_t *n, struct mf_str *src)
+ * a checkout or file that is on each user's machine elsewhere, e.g. seL4 or
+ * a Linux kernel. `label` is the key, quoted. */
+static void expand_env(struct ctx *c, yaml_node_t *n, const char *label, struct mf_str *src)
 {
 	const char *v = text(n), *close = strchr(v, '}');
 	char name[64], buf[48];
@@ -628,8 +629,8 @@ static void expand_source(struct ctx *c, yaml_node_t *n, struct mf_str *src)
 	size_t len = close ? (size_t)(close - v - 2) : 0;
 	if (!close || !len || len >= sizeof(name) || strspn(v + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != len ||
 	    isdigit((unsigned char)v[2]) || (close[1] && close[1] != '/')) {
-		err(c, n, "type", "'source' '%s': only '${NAME}' or '${NAME}/...' may start it, NAME of capital "
-		    "letters, digits and '_'", show(buf, v));
+		err(c, n, "type", "%s '%s': only '${NAME}' or '${NAME}/...' may start it, NAME of capital "
+		    "letters, digits and '_'", label, show(buf, v));
 		return;
 	}
 	memcpy(name, v + 2, len);
@@ -671,10 +672,32 @@ static void walk_artifact(struct ctx *c, yaml_node_t *n, const char *what, struc
 	}
 	if (require(c, n, what, &s[A_SOURCE], "source")) {
 		get_path(c, s[A_SOURCE].val, "'source'", &a->source);
-		expand_source(c, s[A_SOURCE].val, &a->source);
+		expand_env(c, s[A_SOURCE].val, "'source'", &a->source);
 	}
 	if (s[A_OPTIONS].val)
 		walk_options(c, s[A_OPTIONS].val, a);
+}
+
+static void walk_linux(struct ctx *c, yaml_node_t *n, struct mf_linux *lx)
+{
+	enum { L_IMAGE, L_INITRD, L_BOOTARGS };
+	static const char *const keys[] = {"image", "initrd", "bootargs", NULL};
+	struct slot s[3];
+
+	lx->set = true;
+	lx->loc = loc_of(c, n);
+	if (!scan_map(c, n, "linux", keys, s))
+		return;
+	if (require(c, n, "linux", &s[L_IMAGE], "image")) {
+		get_path(c, s[L_IMAGE].val, "'image'", &lx->image);
+		expand_env(c, s[L_IMAGE].val, "'image'", &lx->image);
+	}
+	if (s[L_INITRD].val) {
+		get_path(c, s[L_INITRD].val, "'initrd'", &lx->initrd);
+		expand_env(c, s[L_INITRD].val, "'initrd'", &lx->initrd);
+	}
+	if (s[L_BOOTARGS].val)
+		get_str(c, s[L_BOOTARGS].val, "'bootargs'", &lx->bootargs);
 }
 
 static void walk_region(struct ctx *c, yaml_node_t *n, struct mf_region **v, size_t *nv)
@@ -738,12 +761,12 @@ static void node_name(struct ctx *c, yaml_node_t *n, char what[32])
 
 static void walk_node(struct ctx *c, yaml_node_t *n)
 {
-	enum { N_ID, N_CPUS, N_MEMORY, N_DEVICES, N_KERNEL, N_ROOT_TASK };
+	enum { N_ID, N_CPUS, N_MEMORY, N_DEVICES, N_KERNEL, N_ROOT_TASK, N_LINUX };
 	static const char *const keys[] = {
-		"id", "cpus", "memory", "devices", "kernel", "rootserver", NULL,
+		"id", "cpus", "memory", "devices", "kernel", "rootserver", "linux", NULL,
 	};
 	struct mf_node *node = VEC_PUSH(c->m->nodes, c->m->n_nodes);
-	struct slot s[6];
+	struct slot s[7];
 	char what[32];
 
 	node->loc = loc_of(c, n);
@@ -764,6 +787,13 @@ static void walk_node(struct ctx *c, yaml_node_t *n)
 		walk_artifact(c, s[N_KERNEL].val, "kernel", &node->kernel);
 	if (s[N_ROOT_TASK].val)
 		walk_artifact(c, s[N_ROOT_TASK].val, "rootserver", &node->root_task);
+	if (s[N_LINUX].val) {
+		walk_linux(c, s[N_LINUX].val, &node->linux_os);
+		if (s[N_KERNEL].val || s[N_ROOT_TASK].val)
+			err(c, s[N_KERNEL].val ? s[N_KERNEL].key : s[N_ROOT_TASK].key, "linux-node",
+			    "%s runs Linux ('linux:'), so it has no '%s': its kernel is the Image, its first program the "
+			    "initrd", what, s[N_KERNEL].val ? "kernel" : "rootserver");
+	}
 }
 
 static void walk_channel(struct ctx *c, yaml_node_t *n)
@@ -1084,6 +1114,9 @@ static void node_free(struct mf_node *n)
 	free(n->devices);
 	artifact_free(&n->kernel);
 	artifact_free(&n->root_task);
+	free(n->linux_os.image.s);
+	free(n->linux_os.initrd.s);
+	free(n->linux_os.bootargs.s);
 }
 
 void manifest_free(struct manifest *m)

@@ -62,6 +62,14 @@ struct mf_artifact {
 	struct mk_loc loc;
 };
 
+/* A node that runs Linux: `linux: {image: FILE, initrd: FILE, bootargs: TEXT}`
+ * (initrd and bootargs optional). */
+struct mf_linux {
+	bool set;
+	struct mf_str image, initrd, bootargs;
+	struct mk_loc loc;
+};
+
 struct mf_node {
 	struct mf_u64 id;
 	struct mk_loc loc; /* the node's mapping */
@@ -76,6 +84,7 @@ struct mf_node {
 	struct mf_str *devices;
 	size_t n_devices;
 	struct mf_artifact kernel, root_task; /* `kernel:`, `rootserver:` */
+	struct mf_linux linux_os;             /* `linux:`, instead of both */
 };
 
 struct mf_pool {

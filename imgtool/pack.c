@@ -93,12 +93,14 @@ struct node_pack {
 	struct elf_file kernel, root_task;
 	uint8_t *dtb;
 	size_t dtb_file_size;
+	uint8_t *dtb_own; /* a Linux node's tree with its initrd in /chosen (what is packed), or NULL */
 	uint64_t dtb_size;
 	uint64_t kbase, kend, voff;     /* physical range; virtual - physical */
 	uint64_t win_va, win_size;      /* the kernel window (TTBR1) */
 	uint64_t dtb_addr;
 	uint64_t rt_vmin, rt_vmax, rt_p, rt_end, pv;
-	char name[3][32];               /* Kernel.N.elf, capdl.N.img, kernel.N.dtb */
+	uint64_t initrd_end;            /* Linux: the initrd is [rt_p, initrd_end) */
+	char name[3][32];               /* Kernel.N.elf, capdl.N.img, kernel.N.dtb (Linux: Image.N, initrd.N) */
 };
 
 struct packer {
@@ -431,14 +433,108 @@ static int check_release(struct packer *pk, const struct node_pack *np)
 	return -1;
 }
 
+/* ---------------------------------------------------------------- Linux */
+
+/* A Linux node (Documentation/arch/arm64/booting.rst): its Image at the
+ * node's first RAM region's base (2 MiB aligned) plus the header's
+ * text_offset, image_size bytes of it (the file, then zeros); the initrd on
+ * the next page; the tree on the page after that, with the initrd's range
+ * in /chosen as a boot loader would put it. The Image's header is the one
+ * the loader's own is (LDR_HDR_*). */
+static int check_linux_image(struct packer *pk, struct node_pack *np)
+{
+	const uint8_t *b = np->kernel.buf;
+	size_t n = np->kernel.size;
+	const char *path = np->kernel.path, *what = np->name[0];
+	uint32_t magic = 0;
+	uint64_t text_offset = 0, image_size = 0, flags = 0;
+	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+		return input_error(pk->d, path, what, "is gzip-compressed: unpack it (gunzip) and name the Image");
+	if (n >= LDR_HDR_BYTES)
+		memcpy(&magic, b + LDR_HDR_ARM64_MAGIC, 4);
+	if (magic != LDR_ARM64_MAGIC)
+		return input_error(pk->d, path, what, "is not an arm64 Linux Image (no \"ARM\\x64\" magic at byte %d): "
+				   "name the kernel's Image (arch/arm64/boot/Image, or Debian's /boot/vmlinuz-*-arm64)",
+				   LDR_HDR_ARM64_MAGIC);
+	memcpy(&text_offset, b + LDR_HDR_TEXT_OFFSET, 8);
+	memcpy(&image_size, b + LDR_HDR_IMAGE_SIZE, 8);
+	memcpy(&flags, b + LDR_HDR_FLAGS, 8);
+	if (image_size == 0)
+		return input_error(pk->d, path, what, "its header gives no image_size (a kernel older than 3.17): "
+				   "mkimg cannot tell how much RAM it takes");
+	if (flags & 1)
+		return input_error(pk->d, path, what, "is a big-endian kernel; the loader enters kernels little-endian");
+	if (n > image_size)
+		return input_error(pk->d, path, what, "is %zu bytes, more than the %" PRIu64 " its header's image_size "
+				   "says it takes", n, image_size);
+	uint64_t room = np->mem.size;
+	if (text_offset >= room || image_size > room - text_offset) {
+		char s[32];
+		return input_error(pk->d, path, what, "needs %s at 0x%" PRIx64 " (text_offset 0x%" PRIx64 "), more than "
+				   "node %u's RAM [0x%" PRIx64 ", 0x%" PRIx64 ") holds", fmt_size(s, image_size),
+				   np->mem.base + text_offset, text_offset, np->n->id, np->mem.base,
+				   range_end(np->mem));
+	}
+	np->kbase = np->mem.base + text_offset;
+	np->kend = np->kbase + image_size;
+	np->kernel.entry = np->kbase;
+	return 0;
+}
+
+/* The initrd after the Image, the tree after the initrd, both in the
+ * node's RAM; the tree gets linux,initrd-start and -end. */
+static int place_linux(struct packer *pk, struct node_pack *np)
+{
+	const struct plan_node *n = np->n;
+	uint64_t end = range_end(np->mem);
+	char s[32];
+	np->rt_p = align_up(np->kend, PAGE);
+	if (np->rt_p > end || np->root_task.size > end - np->rt_p)
+		return input_error(pk->d, np->root_task.path, np->name[1], "needs %s at 0x%" PRIx64 ", past the end of "
+				   "node %u's RAM [0x%" PRIx64 ", 0x%" PRIx64 "): give the node more memory",
+				   fmt_size(s, np->root_task.size), np->rt_p, n->id, np->mem.base, end);
+	np->rt_end = np->rt_p + np->root_task.size;
+	np->rt_vmin = np->rt_vmax = 0;
+	np->pv = 0;
+
+	const char *path = np->in->dtb;
+	if (np->dtb_file_size < sizeof(struct fdt_header) || fdt_check_header(np->dtb) != 0 ||
+	    fdt_totalsize(np->dtb) > np->dtb_file_size)
+		return input_error(pk->d, path, np->name[2], "not a complete device tree blob");
+	int size = (int)fdt_totalsize(np->dtb) + 256, chosen;
+	np->dtb_own = xmalloc((size_t)size);
+	fdt64_t range[2] = {cpu_to_fdt64(np->rt_p), cpu_to_fdt64(np->rt_end)};
+	if (fdt_open_into(np->dtb, np->dtb_own, size) != 0 ||
+	    ((chosen = fdt_path_offset(np->dtb_own, "/chosen")) < 0 &&
+	     (chosen = fdt_add_subnode(np->dtb_own, 0, "chosen")) < 0) ||
+	    (np->root_task.size && (fdt_setprop(np->dtb_own, chosen, "linux,initrd-start", &range[0], 8) != 0 ||
+				    fdt_setprop(np->dtb_own, chosen, "linux,initrd-end", &range[1], 8) != 0)) ||
+	    fdt_pack(np->dtb_own) != 0)
+		return input_error(pk->d, path, np->name[2], "cannot add the initrd's range to its /chosen");
+	np->dtb_size = fdt_totalsize(np->dtb_own);
+	np->dtb_addr = align_up(np->rt_end, PAGE);
+	if (np->dtb_size > BLOCK) /* booting.rst: at most 2 MiB */
+		return input_error(pk->d, path, np->name[2], "is %s; Linux takes a tree of at most 2 MiB",
+				   fmt_size(s, np->dtb_size));
+	if (np->dtb_addr > end || np->dtb_size > end - np->dtb_addr)
+		return input_error(pk->d, path, np->name[2], "would lie at 0x%" PRIx64 ", past the end of node %u's RAM "
+				   "[0x%" PRIx64 ", 0x%" PRIx64 "): give the node more memory",
+				   np->dtb_addr, n->id, np->mem.base, end);
+	/* check_overlaps' end: everything the node's files take */
+	np->rt_end = np->dtb_addr + np->dtb_size;
+	np->initrd_end = np->rt_p + np->root_task.size;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- inputs */
 
 /* The node's payload names and its first RAM region, where it all goes. */
 static int node_init(struct packer *pk, struct node_pack *np)
 {
 	unsigned id = np->n->id;
-	snprintf(np->name[0], sizeof(np->name[0]), "Kernel.%u.elf", id);
-	snprintf(np->name[1], sizeof(np->name[1]), "capdl.%u.img", id);
+	bool lx = np->n->os == PLAN_OS_LINUX;
+	snprintf(np->name[0], sizeof(np->name[0]), lx ? "Image.%u" : "Kernel.%u.elf", id);
+	snprintf(np->name[1], sizeof(np->name[1]), lx ? "initrd.%u" : "capdl.%u.img", id);
 	snprintf(np->name[2], sizeof(np->name[2]), "kernel.%u.dtb", id);
 	if (np->n->n_memory == 0 || np->n->n_cpus == 0) {
 		diag_error(pk->d, &np->n->loc, "image-input", "node %u has no RAM or no cpu", id);
@@ -456,6 +552,13 @@ static int node_init(struct packer *pk, struct node_pack *np)
 /* Every check of a node's kernel, tree and root task, read into np. */
 static int check_node(struct packer *pk, struct node_pack *np)
 {
+	if (np->n->os == PLAN_OS_LINUX) {
+		if (check_linux_image(pk, np) < 0)
+			return -1;
+		if (!np->dtb) /* checked before its tree exists: the Image alone */
+			return 0;
+		return place_linux(pk, np) < 0 || check_overlaps(pk, np) < 0 || check_release(pk, np) < 0 ? -1 : 0;
+	}
 	if (check_kernel(pk, np) < 0 || check_dtb(pk, np) < 0 || check_root_task(pk, np) < 0 ||
 	    place_root_task(pk, np) < 0)
 		return -1;
@@ -467,10 +570,12 @@ static int check_node(struct packer *pk, struct node_pack *np)
 static void note_named(struct diags *d, const struct plan_node *n)
 {
 	bool kernel = n->kernel.kind == PLAN_ART_FILE, root_task = n->root_task.kind == PLAN_ART_FILE;
+	bool lx = n->os == PLAN_OS_LINUX;
 	if (kernel || root_task)
 		diag_add(d, DIAG_NOTE, kernel ? &n->kernel.path_loc : &n->root_task.path_loc, NULL,
 			 "node %u's %s named here", n->id,
-			 kernel && root_task ? "kernel and root task are" : kernel ? "kernel is" : "root task is");
+			 kernel && root_task ? (lx ? "Linux image and initrd are" : "kernel and root task are")
+			 : kernel ? (lx ? "Linux image is" : "kernel is") : lx ? "initrd is" : "root task is");
 }
 
 static int load_node(struct packer *pk, struct node_pack *np)
@@ -480,14 +585,16 @@ static int load_node(struct packer *pk, struct node_pack *np)
 		return -1;
 	np->kernel.path = in->kernel;
 	np->root_task.path = in->root_task;
-	if (!in->kernel || !in->root_task || !in->dtb) {
+	bool lx = np->n->os == PLAN_OS_LINUX; /* its initrd may be left out */
+	if (!in->kernel || (!in->root_task && !lx) || !in->dtb) {
 		diag_error(pk->d, &np->n->loc, "image-input", "node %u has no %s to pack", np->n->id,
 			   !in->kernel ? "kernel" : !in->root_task ? "root task" : "device tree");
 		return -1;
 	}
 	unsigned before = pk->d->errors;
-	if (input_read(in->kernel, IN_KERNEL, NULL, &np->kernel.buf, &np->kernel.size, pk->d) < 0 ||
-	    input_read(in->root_task, IN_ROOT_TASK, NULL, &np->root_task.buf, &np->root_task.size, pk->d) < 0 ||
+	if (input_read(in->kernel, lx ? IN_LINUX : IN_KERNEL, NULL, &np->kernel.buf, &np->kernel.size, pk->d) < 0 ||
+	    (in->root_task && input_read(in->root_task, lx ? IN_INITRD : IN_ROOT_TASK, NULL, &np->root_task.buf,
+					 &np->root_task.size, pk->d) < 0) ||
 	    input_read(in->dtb, IN_NODE_DTB, NULL, &np->dtb, &np->dtb_file_size, pk->d) < 0 || check_node(pk, np) < 0) {
 		if (pk->d->errors > before)
 			note_named(pk->d, np->n);
@@ -519,10 +626,13 @@ static void check_files_node(const struct plan *p, size_t i, const struct node_i
 	struct node_pack np = {.n = &p->nodes[i], .in = in, .dtb = (uint8_t *)tree->dtb, .dtb_file_size = tree->size};
 	np.kernel.path = in->kernel;
 	np.root_task.path = in->root_task;
+	bool lx = np.n->os == PLAN_OS_LINUX;
 	if (libelf_ready(d) == 0 && node_init(&pk, &np) == 0 &&
-	    input_read(in->kernel, IN_KERNEL, NULL, &np.kernel.buf, &np.kernel.size, d) == 0 &&
-	    input_read(in->root_task, IN_ROOT_TASK, NULL, &np.root_task.buf, &np.root_task.size, d) == 0)
+	    input_read(in->kernel, lx ? IN_LINUX : IN_KERNEL, NULL, &np.kernel.buf, &np.kernel.size, d) == 0 &&
+	    (!in->root_task ||
+	     input_read(in->root_task, lx ? IN_INITRD : IN_ROOT_TASK, NULL, &np.root_task.buf, &np.root_task.size, d) == 0))
 		check_node(&pk, &np);
+	free(np.dtb_own);
 	free(np.kernel.buf);
 	free(np.kernel.segs);
 	free(np.root_task.buf);
@@ -549,7 +659,11 @@ int pack_check_files(const struct plan *p, const char *outdir, const struct pack
 		const struct plan_node *n = &p->nodes[i];
 		bool kernel = n->kernel.kind == PLAN_ART_FILE, root_task = n->root_task.kind == PLAN_ART_FILE;
 		unsigned before = d->errors;
-		if (kernel && root_task && trees) {
+		if (n->os == PLAN_OS_LINUX) {
+			/* files only; without its tree, the Image's header alone */
+			struct pack_tree none = {NULL, 0};
+			check_files_node(p, i, &in[i], trees ? &trees[i] : &none, d);
+		} else if (kernel && root_task && trees) {
 			check_files_node(p, i, &in[i], &trees[i], d);
 		} else {
 			if (kernel)
@@ -660,6 +774,14 @@ static void node_ops(struct packer *pk, size_t i, struct bp_node *bn)
 {
 	const struct node_pack *np = &pk->np[i];
 	bn->ops_first = (uint32_t)pk->n_ops;
+	if (np->n->os == PLAN_OS_LINUX) {
+		op_copy(pk, 3 * i, 0, np->kbase, np->kernel.size);
+		op_zero(pk, np->kbase + np->kernel.size, np->kend - np->kbase - np->kernel.size);
+		op_copy(pk, 3 * i + 1, 0, np->rt_p, np->root_task.size);
+		op_copy(pk, 3 * i + 2, 0, np->dtb_addr, np->dtb_size);
+		bn->ops_count = (uint32_t)(pk->n_ops - bn->ops_first);
+		return;
+	}
 	for (size_t j = 0; j < np->kernel.n_segs; j++) {
 		const struct seg *s = &np->kernel.segs[j];
 		op_copy(pk, 3 * i, s->off, s->paddr, s->filesz);
@@ -727,6 +849,8 @@ static void copy_maps(struct packer *pk, bool el2, uint32_t *first, uint32_t *co
 static void node_maps(struct packer *pk, const struct node_pack *np, struct bp_node *bn)
 {
 	bn->maps_first = (uint32_t)pk->n_maps;
+	if (np->n->os == PLAN_OS_LINUX)
+		return; /* entered with the MMU off: its tables stay empty */
 	add_map(pk, pk->p->loader.base, pk->p->loader.base, pk->p->loader.size, attr(ATTR_CODE, false), 0);
 	add_map(pk, np->win_va, np->kbase, np->win_size, attr(ATTR_CODE, false), 1);
 	bn->maps_count = (uint32_t)(pk->n_maps - bn->maps_first);
@@ -885,6 +1009,12 @@ static void fill_node(struct packer *pk, size_t i, struct bp_node *bn)
 	bn->kernel_end = np->kend;
 	bn->entry = np->kernel.entry;
 	uint64_t regs[6] = {np->rt_p, np->rt_end, np->pv, np->root_task.entry, np->dtb_addr, np->dtb_size};
+	if (n->os == PLAN_OS_LINUX) {
+		uint64_t lx[6] = {np->rt_p, np->initrd_end, 0, 0, np->dtb_addr, np->dtb_size};
+		memcpy(regs, lx, sizeof(regs));
+		bn->boot = BP_BOOT_LINUX;
+		bn->el = 2; /* EL2 when the loader runs there */
+	}
 	memcpy(bn->regs, regs, sizeof(regs));
 	bn->mair_el1 = MAIR_VALUE;
 	bn->tcr_el1 = TCR_EL1_VALUE;
@@ -1318,8 +1448,8 @@ static int build_image(struct packer *pk, const char *outdir, struct pack_result
 	struct bp_member *mem = xcalloc(nn ? 3 * nn : 1, sizeof(*mem));
 	for (size_t i = 0; i < nn; i++) {
 		const struct node_pack *np = &pk->np[i];
-		const void *data[3] = {np->kernel.buf, np->root_task.buf, np->dtb};
-		size_t size[3] = {np->kernel.size, np->root_task.size, np->dtb_file_size};
+		const void *data[3] = {np->kernel.buf, np->root_task.buf, np->dtb_own ? np->dtb_own : np->dtb};
+		size_t size[3] = {np->kernel.size, np->root_task.size, np->dtb_own ? np->dtb_size : np->dtb_file_size};
 		for (int j = 0; j < 3; j++) {
 			struct bp_member *m = &mem[3 * i + j];
 			m->offset = cpio_member(&img, np->name[j], data[j], size[j], (unsigned)(2 + 3 * i + j), mtime);
@@ -1427,6 +1557,7 @@ out:
 		free(pk.np[i].root_task.buf);
 		free(pk.np[i].root_task.segs);
 		free(pk.np[i].dtb);
+		free(pk.np[i].dtb_own);
 	}
 	free(pk.np);
 	free(pk.loader);
@@ -1444,6 +1575,7 @@ struct node_inputs *pack_default_inputs(const struct plan *p, const char *outdir
 		in[i].kernel = k->kind == PLAN_ART_FILE ? xstrdup(k->path)
 							: xasprintf("%s/node%u/Kernel.%u.elf", outdir, n->id, n->id);
 		in[i].root_task = r->kind == PLAN_ART_FILE ? xstrdup(r->path)
+				  : n->os == PLAN_OS_LINUX ? NULL /* no initrd */
 							  : xasprintf("%s/node%u/capdl.%u.img", outdir, n->id, n->id);
 		in[i].dtb = xasprintf("%s/node%u/kernel.dtb", outdir, n->id);
 	}

@@ -78,6 +78,9 @@ const struct plan_check plan_checks[] = {
 	{"sgi-target", "a receiving CPU that GICv2 cannot signal (CPU interface above 7)"},
 	/* warnings of the planner */
 	{"cpu-unicore", "warning: a node with more than one cpu (a unicore seL4 kernel runs on the first)"},
+	{"linux-node", "a Linux node with a kernel or root task, a second Linux node, or a channel to or from one"},
+	{"linux-cpu", "a Linux node's further cpu that Linux cannot start (its enable-method is not PSCI)"},
+	{"linux-gic", "warning: another node's device SPI, which Linux disables when it boots"},
 	{"device-disabled", "warning: a node owns a device the board's tree disables"},
 	{"spi-routing", "warning: a device SPI given to a node that is not started last (seL4 routes SPIs to itself)"},
 	{"name", "a manifest or pool name that is not a token of at most 31 bytes, or a pool name starting "
@@ -426,9 +429,18 @@ static void plan_cpus(struct planner *pl)
 	/* The loader runs on cpu 0 and must start every other cpu a node runs on. */
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		struct plan_node *n = &p->nodes[i];
-		if (n->n_cpus > 1)
+		if (n->n_cpus > 1 && n->os != PLAN_OS_LINUX)
 			diag_warn(pl->d, &n->loc, "cpu-unicore", "node %u has %zu cpus; a unicore seL4 kernel runs on the first, cpu %u, only",
 				  n->id, n->n_cpus, n->cpus[0].index);
+		/* Linux starts the rest itself, with PSCI CPU_ON */
+		for (size_t j = 1; n->os == PLAN_OS_LINUX && j < n->n_cpus; j++) {
+			const struct pf_cpu *pc = &pf->cpus[n->cpus[j].index];
+			if (pc->enable != PF_ENABLE_PSCI || p->board.psci == PLAN_PSCI_NONE)
+				diag_error(pl->d, &n->loc, "linux-cpu", "node %u runs Linux, which starts its cpu %u (%s) with "
+					   "PSCI, but %s; give the node only cpus with enable-method \"psci\"", n->id,
+					   n->cpus[j].index, pc->path, pc->enable != PF_ENABLE_PSCI ? "its enable-method is not "
+					   "\"psci\"" : "the board has no usable /psci node");
+		}
 		if (n->n_cpus == 0 || n->cpus[0].index == 0)
 			continue;
 		const struct pf_cpu *pc = &pf->cpus[n->cpus[0].index];
@@ -810,6 +822,14 @@ static void plan_channels(struct planner *pl)
 			diag_error(pl->d, &c->loc, "channel-self", "channel from node %u to itself", from->id);
 			continue;
 		}
+		if (from->os == PLAN_OS_LINUX || to->os == PLAN_OS_LINUX) {
+			/* Linux takes SGIs 0-7 for its own IPIs and has no
+			 * interface for mkimg's channels */
+			diag_error(pl->d, &c->loc, "linux-node", "channel %u -> %u: node %u runs Linux, which has no "
+				   "interface for mkimg's SGI channels (and uses SGIs for itself); share a pool with it instead",
+				   from->id, to->id, from->os == PLAN_OS_LINUX ? from->id : to->id);
+			continue;
+		}
 		if (pl->pf->gic.version == 2 && to->n_cpus && to->cpus[0].index > 7) {
 			diag_error(pl->d, &c->loc, "sgi-target",
 				   "channel %u -> %u: node %u runs on cpu %u, but a GICv2 SGI reaches cpu interfaces 0..7 only",
@@ -917,6 +937,14 @@ static void plan_spi_routing(struct planner *pl)
 	if (!p->n_boot)
 		return;
 	unsigned last = p->boot_order[p->n_boot - 1];
+	/* Linux's GIC driver does the same, but a second or so after it is
+	 * entered, so after every seL4 kernel has started: it takes every SPI */
+	const struct plan_node *lx = NULL;
+	for (size_t i = 0; i < p->n_nodes; i++)
+		if (p->nodes[i].os == PLAN_OS_LINUX)
+			lx = &p->nodes[i];
+	if (lx)
+		last = lx->id;
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct plan_node *n = &p->nodes[i];
 		if (n->id == last)
@@ -930,11 +958,18 @@ static void plan_spi_routing(struct planner *pl)
 				k++;
 			if (!dev || k == dev->n_irqs)
 				continue;
-			diag_warn(pl->d, &ds->loc, "spi-routing",
-				  "node %u: device '%s' interrupts with SPI %u, but an unmodified seL4 kernel routes every SPI "
-				  "to its own core when it starts, and node %u's kernel starts last: the interrupt would reach "
-				  "node %u, not node %u (give the device to node %u)",
-				  n->id, ds->s, dev->irqs[k].irq - 32, last, last, n->id, last);
+			if (lx)
+				diag_warn(pl->d, &ds->loc, "linux-gic",
+					  "node %u: device '%s' interrupts with SPI %u, but node %u's Linux disables every SPI "
+					  "and routes them to its own cpu when it boots, after the other kernels started: the "
+					  "interrupt would never reach node %u (give the device to node %u)",
+					  n->id, ds->s, dev->irqs[k].irq - 32, last, n->id, last);
+			else
+				diag_warn(pl->d, &ds->loc, "spi-routing",
+					  "node %u: device '%s' interrupts with SPI %u, but an unmodified seL4 kernel routes "
+					  "every SPI to its own core when it starts, and node %u's kernel starts last: the "
+					  "interrupt would reach node %u, not node %u (give the device to node %u)",
+					  n->id, ds->s, dev->irqs[k].irq - 32, last, last, n->id, last);
 		}
 	}
 }
@@ -1099,6 +1134,29 @@ static void copy_artifact(const struct planner *pl, struct plan_artifact *a, con
 						     own_loc(pl, x->options[i].loc)};
 }
 
+/* A Linux node's Image and initrd as the files a node's kernel and root
+ * task are; at most one node runs Linux. */
+static void plan_node_os(struct planner *pl, struct plan_node *n, const struct mf_node *mn)
+{
+	const struct mf_linux *lx = &mn->linux_os;
+	if (!lx->set) {
+		copy_artifact(pl, &n->kernel, &mn->kernel);
+		copy_artifact(pl, &n->root_task, &mn->root_task);
+		return;
+	}
+	n->os = PLAN_OS_LINUX;
+	n->bootargs = dup_str(lx->bootargs.s);
+	struct mf_artifact image = {.kind = MF_ART_FILE, .path = lx->image, .loc = lx->loc};
+	struct mf_artifact initrd = {.kind = lx->initrd.s ? MF_ART_FILE : MF_ART_NONE, .path = lx->initrd, .loc = lx->loc};
+	copy_artifact(pl, &n->kernel, &image);
+	copy_artifact(pl, &n->root_task, &initrd);
+	for (const struct plan_node *o = pl->p->nodes; o < n; o++)
+		if (o->os == PLAN_OS_LINUX)
+			diag_error(pl->d, &lx->loc, "linux-node", "node %u runs Linux, and so does node %u: only one node "
+				   "may, as each Linux resets the shared GIC distributor and takes every SPI when it boots",
+				   n->id, o->id);
+}
+
 static void artifact_free(struct plan_artifact *a)
 {
 	for (size_t i = 0; i < a->n_options; i++) {
@@ -1200,10 +1258,8 @@ int plan_build(struct plan *p, const struct manifest *m, const struct platform *
 	}
 
 	plan_nodes(&pl);
-	for (size_t i = 0; i < p->n_nodes; i++) {
-		copy_artifact(&pl, &p->nodes[i].kernel, &pl.mn[i]->kernel);
-		copy_artifact(&pl, &p->nodes[i].root_task, &pl.mn[i]->root_task);
-	}
+	for (size_t i = 0; i < p->n_nodes; i++)
+		plan_node_os(&pl, &p->nodes[i], pl.mn[i]);
 	plan_cpus(&pl);
 	plan_pools_declare(&pl);
 	plan_pool_sync(&pl);
@@ -1241,6 +1297,7 @@ void plan_free(struct plan *p)
 		free(n->sgis);
 		artifact_free(&n->kernel);
 		artifact_free(&n->root_task);
+		free(n->bootargs);
 	}
 	free(p->nodes);
 	plan_board_free(&p->board);

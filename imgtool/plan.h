@@ -137,6 +137,8 @@ struct plan_artifact {
 	struct mk_loc path_loc, build_loc, source_loc;
 };
 
+enum plan_os { PLAN_OS_SEL4, PLAN_OS_LINUX };
+
 struct plan_sgi {
 	unsigned sgi;
 	unsigned from, to; /* node ids */
@@ -169,7 +171,13 @@ struct plan_node {
 	struct plan_sgi *sgis; /* every SGI the node sends or receives, by sgi then from */
 	size_t n_sgis;
 	unsigned boot_index; /* position in plan.boot_order */
+	/* What the node runs. PLAN_OS_SEL4: a seL4 (or the demo) kernel ELF
+	 * and its root task. PLAN_OS_LINUX: an arm64 Linux Image (`kernel`, a
+	 * file), an initrd (`root_task`, a file, or PLAN_ART_NONE) and its
+	 * command line; Linux starts its cpus after the first itself. */
+	enum plan_os os;
 	struct plan_artifact kernel, root_task;
+	char *bootargs; /* PLAN_OS_LINUX: /chosen/bootargs, or NULL */
 };
 
 struct plan {

@@ -116,6 +116,16 @@ static void text_node(FILE *f, const struct plan *p, const struct plan_node *n)
 		fprintf(f, "%s%u (mpidr 0x%" PRIx64 ")", i ? ", " : " ", n->cpus[i].index, n->cpus[i].mpidr);
 	fprintf(f, "; boots %u of %zu%s\n", n->boot_index + 1, p->n_boot,
 		n->n_cpus && n->cpus[0].index == 0 ? ", on the loader's cpu" : "");
+	if (n->os == PLAN_OS_LINUX) {
+		fputs("  runs Linux: ", f), fput_escaped(f, as_written(p, n->kernel.path));
+		if (n->root_task.kind == PLAN_ART_FILE)
+			fputs(", initrd ", f), fput_escaped(f, as_written(p, n->root_task.path));
+		if (n->n_cpus > 1)
+			fprintf(f, "; Linux starts cpus after %u itself", n->cpus[0].index);
+		fputc('\n', f);
+		if (n->bootargs)
+			fputs("  bootargs ", f), fput_escaped(f, n->bootargs), fputc('\n', f);
+	}
 
 	size_t nrows = n->n_memory + p->n_pools + n->n_reserved, k = 0;
 	struct row *rows = xcalloc(nrows, sizeof(*rows));
@@ -198,7 +208,19 @@ void report_text(FILE *f, const struct plan *p)
 	for (size_t i = 0; i < p->n_boot; i++)
 		fprintf(f, "%s node %u", i ? "," : "", p->boot_order[i]);
 	fprintf(f, "\n\nwhat an unmodified seL4 kernel cannot enforce:\n");
-	if (p->n_boot)
+	const struct plan_node *lx = NULL;
+	for (size_t i = 0; i < p->n_nodes; i++)
+		if (p->nodes[i].os == PLAN_OS_LINUX)
+			lx = &p->nodes[i];
+	if (lx)
+		fprintf(f, "  - node %u's Linux resets the GIC distributor when its GIC driver starts, a second or so\n"
+			   "    after it is entered and so after every other kernel: it disables every SPI and routes\n"
+			   "    them all to its own cpu, so device interrupts reach node %u only; other nodes may use\n"
+			   "    SGIs and their timers (PPIs), and Linux keeps SGIs 0-7 for itself\n"
+			   "  - a 'reboot', 'poweroff' or a panic with panic=N (N > 0) in node %u resets or powers off\n"
+			   "    the whole board through PSCI: stop its Linux with 'halt -f' and keep panic=0\n",
+			lx->id, lx->id, lx->id);
+	else if (p->n_boot)
 		fprintf(f, "  - every kernel resets the GIC distributor at boot and routes all SPIs to its own core;\n"
 			   "    node %u boots last, so device interrupts reach its core only (a unicore seL4 cannot reroute them)\n",
 			p->boot_order[p->n_boot - 1]);
@@ -271,8 +293,18 @@ static json_t *jnode(const struct plan *p, const struct plan_node *n)
 						   "device", json_text(n->irqs[j].device)));
 	json_object_set_new(o, "sgis", jsgis(n->sgis, n->n_sgis));
 	json_object_set_new(o, "boot_index", json_integer(n->boot_index));
-	json_object_set_new(o, "kernel", jartifact(p, &n->kernel, "paddr", n->n_memory ? n->memory[0].base : 0));
-	json_object_set_new(o, "rootserver", jartifact(p, &n->root_task, NULL, 0)); /* the manifest's key */
+	if (n->os == PLAN_OS_LINUX) { /* the manifest's keys */
+		json_t *lx = json_object();
+		json_object_set_new(lx, "image", json_text(as_written(p, n->kernel.path)));
+		if (n->root_task.kind == PLAN_ART_FILE)
+			json_object_set_new(lx, "initrd", json_text(as_written(p, n->root_task.path)));
+		if (n->bootargs)
+			json_object_set_new(lx, "bootargs", json_text(n->bootargs));
+		json_object_set_new(o, "linux", lx);
+	} else {
+		json_object_set_new(o, "kernel", jartifact(p, &n->kernel, "paddr", n->n_memory ? n->memory[0].base : 0));
+		json_object_set_new(o, "rootserver", jartifact(p, &n->root_task, NULL, 0));
+	}
 	char dtb[40];
 	snprintf(dtb, sizeof(dtb), "node%u/kernel.dtb", n->id);
 	json_object_set_new(o, "dtb", json_pack("{s:s}", "file", dtb));

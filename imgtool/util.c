@@ -442,6 +442,8 @@ static const struct input_kind_info {
 	[IN_NODE_DTB] = {.what = "node device tree", .limit = 16u << 20, .magic = "\xd0\x0d\xfe\xed", .magic_len = 4},
 	[IN_KERNEL] = {.what = "kernel", .limit = 256u << 20, .magic = "\x7f" "ELF", .magic_len = 4},
 	[IN_ROOT_TASK] = {.what = "root task", .limit = 1u << 30, .magic = "\x7f" "ELF", .magic_len = 4},
+	[IN_LINUX] = {.what = "Linux image", .limit = 256u << 20},
+	[IN_INITRD] = {.what = "initrd", .limit = 1u << 30},
 	[IN_LOADER] = {.what = "loader", .limit = 16u << 20, .magic = "\x7f" "ELF", .magic_len = 4},
 	[IN_IMAGE] = {.what = "image", .limit = 2ull << 30},
 	[IN_PLAN_JSON] = {.what = "plan", .limit = 16u << 20, .stdin_ok = true},

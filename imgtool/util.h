@@ -146,6 +146,8 @@ enum input_kind {
 	IN_NODE_DTB,   /* a node's tree dts-split wrote */
 	IN_KERNEL,     /* Kernel.N.elf */
 	IN_ROOT_TASK,  /* capdl.N.img */
+	IN_LINUX,      /* a Linux node's arm64 Image */
+	IN_INITRD,     /* a Linux node's initrd */
 	IN_LOADER,     /* loader.elf */
 	IN_IMAGE,      /* elfloader.elf or .bin */
 	IN_PLAN_JSON,  /* a plan's JSON, or "-" for stdin */

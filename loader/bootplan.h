@@ -22,7 +22,7 @@
 #define MKIMG_BOOTPLAN_H
 
 #define BP_MAGIC 0x4e414c50544f4f42 /* "BOOTPLAN" read as a little-endian u64 */
-#define BP_VERSION 3 /* 2: the pools the loader zeroes; 3: the console's kind */
+#define BP_VERSION 4 /* 2: the pools the loader zeroes; 3: the console's kind; 4: a node's boot protocol */
 #define BP_MEMBER "bootplan" /* the plan's name in the payload; its data lands 8-aligned */
 #define BP_PLAN_OFFSET 120  /* its data, from the payload's start: the CPIO header (110) and name, 4-aligned */
 
@@ -73,6 +73,11 @@
 #define BP_START_PSCI 1 /* PSCI CPU_ON */
 #define BP_START_SPIN 2 /* spin table: write the entry to release_addr, sev */
 
+/* bp_node.boot: how the node's kernel is entered */
+#define BP_BOOT_SEL4 0  /* at EL1, MMU on with the node's tables, x0..x5 = regs (seL4's elfloader's contract) */
+#define BP_BOOT_LINUX 1 /* arm64 Linux: at the loader's EL, MMU and D-cache off, x0 = the DTB (regs[4]),
+			 * x1..x3 = 0, at entry = kernel_base, a physical address in the node's RAM */
+
 /* bp_op.kind */
 #define BP_OP_COPY 1
 #define BP_OP_ZERO 2
@@ -93,7 +98,8 @@
 #define BP_NODE_CNTHCTL 176
 #define BP_NODE_CPTR 184
 #define BP_NODE_ICC_SRE 192
-#define BP_NODE_BYTES 216
+#define BP_NODE_BOOT 216
+#define BP_NODE_BYTES 224
 
 /* Offsets of struct bp_header fields that start.S reads. */
 #define BP_HDR_NODES_OFF 168
@@ -156,15 +162,16 @@ struct bp_node {
 	uint32_t id;
 	uint32_t cpu;            /* index among /cpus */
 	uint32_t start;          /* BP_START_* */
-	uint32_t el;             /* the kernel's exception level: 1 */
+	uint32_t el;             /* the kernel's exception level: 1 (BP_BOOT_LINUX: 2, or 1 if the loader runs there) */
 	uint64_t mpidr;          /* affinity fields: PSCI target, and how a started cpu finds its node */
 	uint64_t release_addr;   /* BP_START_SPIN: cpu-release-addr */
 	uint64_t ram_base;       /* the node's first RAM region: every op writes inside */
 	uint64_t ram_end;
 	uint64_t kernel_base;    /* the kernel's physical range */
 	uint64_t kernel_end;
-	uint64_t entry;          /* the kernel's virtual entry point */
-	uint64_t regs[6];        /* x0..x5: user image start, end, pv_offset, entry, DTB, DTB size */
+	uint64_t entry;          /* the kernel's virtual entry point (BP_BOOT_LINUX: physical) */
+	uint64_t regs[6];        /* x0..x5: user image start, end, pv_offset, entry, DTB, DTB size
+				  * (BP_BOOT_LINUX: initrd start, end, 0, 0, DTB, DTB size) */
 	uint64_t ttbr0;          /* page-table roots, the first two pages of the node's table */
 	uint64_t ttbr1;          /* area [ttbr0, tables_end); the rest is allocated in order */
 	uint64_t tables_end;
@@ -177,6 +184,8 @@ struct bp_node {
 	uint64_t icc_sre_el2;    /* 0: leave alone (no GICv3 system registers) */
 	uint32_t ops_first, ops_count;
 	uint32_t maps_first, maps_count;
+	uint32_t boot;           /* BP_BOOT_* */
+	uint32_t reserved;
 };
 
 /* Copy `size` bytes of a member, or zero `size` bytes, at physical `dst`. */
@@ -221,6 +230,7 @@ BP_ASSERT_OFFSET(struct bp_node, hcr_el2, BP_NODE_HCR);
 BP_ASSERT_OFFSET(struct bp_node, cnthctl_el2, BP_NODE_CNTHCTL);
 BP_ASSERT_OFFSET(struct bp_node, cptr_el2, BP_NODE_CPTR);
 BP_ASSERT_OFFSET(struct bp_node, icc_sre_el2, BP_NODE_ICC_SRE);
+BP_ASSERT_OFFSET(struct bp_node, boot, BP_NODE_BOOT);
 _Static_assert(sizeof(struct bp_node) == BP_NODE_BYTES, "struct bp_node size");
 _Static_assert(sizeof(struct bp_header) % 8 == 0, "struct bp_header size");
 _Static_assert(sizeof(struct bp_member) % 8 == 0, "struct bp_member size");

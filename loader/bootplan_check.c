@@ -365,8 +365,13 @@ static int check_node(const struct chk *c, const struct bp_plan *pl, const struc
 	if (check_ram(c, pl, index) || check_ops(c, pl, n) || check_maps(c, pl, n->maps_first, n->maps_count, "a node's") ||
 	    check_reach(c, pl, n) || check_area(c, pl->h, n->ttbr0, n->tables_end, "a node's page-table area"))
 		return -1;
-	if (n->ttbr1 != n->ttbr0 + BP_PAGE || n->el != 1)
-		return bad(c, "boot plan: node %u: unsupported table layout or exception level", (uint64_t)n->id);
+	if (n->ttbr1 != n->ttbr0 + BP_PAGE || (n->boot != BP_BOOT_SEL4 && n->boot != BP_BOOT_LINUX) ||
+	    n->el != (n->boot == BP_BOOT_LINUX ? 2u : 1u))
+		return bad(c, "boot plan: node %u: unsupported table layout, boot protocol or exception level",
+			   (uint64_t)n->id);
+	/* Linux is entered with the MMU off: at a physical address, its own */
+	if (n->boot == BP_BOOT_LINUX && !inside(n->entry, 4, n->ram_base, n->ram_end))
+		return bad(c, "boot plan: node %u's entry %x is outside its RAM", (uint64_t)n->id, n->entry);
 	return check_start(c, pl, env, index);
 }
 

@@ -157,7 +157,10 @@ typedef void (*bp_fail_fn)(void *ctx, const char *fmt, va_list ap);
   @   bp_ram_ok(pl, k) && bp_ops_ok(pl, pl->nodes + k) &&
   @   bp_maps_ok(pl, pl->nodes[k].maps_first, pl->nodes[k].maps_count) && bp_reach_ok(pl, pl->nodes + k) &&
   @   bp_area_ok(pl->h, pl->nodes[k].ttbr0, pl->nodes[k].tables_end) &&
-  @   pl->nodes[k].ttbr1 == pl->nodes[k].ttbr0 + BP_PAGE && pl->nodes[k].el == 1 && bp_start_ok(pl, k, env);
+  @   pl->nodes[k].ttbr1 == pl->nodes[k].ttbr0 + BP_PAGE && bp_start_ok(pl, k, env) &&
+  @   ((pl->nodes[k].boot == BP_BOOT_SEL4 && pl->nodes[k].el == 1) ||
+  @    (pl->nodes[k].boot == BP_BOOT_LINUX && pl->nodes[k].el == 2 &&
+  @     bp_in(pl->nodes[k].entry, 4, pl->nodes[k].ram_base, pl->nodes[k].ram_end)));
   @ // table areas follow each other: the copy phase's, then each node's
   @ predicate bp_tables_after(struct bp_plan *pl, integer k) =
   @   (k == 0 ? pl->h->copy_tables_end : pl->nodes[k - 1].tables_end) <= pl->nodes[k].ttbr0;

@@ -343,8 +343,10 @@ static const char *start_name(const struct bp_header *h, const struct bp_node *n
 
 static void log_node(const struct bp_header *h, const struct bp_node *n)
 {
-	info("node %u kernel [%x, %x) dtb %x user [%x, %x) cpu %u via %s", (uint64_t)n->id, n->kernel_base,
-	     n->kernel_end, n->regs[4], n->regs[0], n->regs[1], (uint64_t)n->cpu, start_name(h, n));
+	info(n->boot == BP_BOOT_LINUX ? "node %u linux [%x, %x) dtb %x initrd [%x, %x) cpu %u via %s"
+				      : "node %u kernel [%x, %x) dtb %x user [%x, %x) cpu %u via %s",
+	     (uint64_t)n->id, n->kernel_base, n->kernel_end, n->regs[4], n->regs[0], n->regs[1], (uint64_t)n->cpu,
+	     start_name(h, n));
 }
 
 /* With the MMU off: a spin-table write goes straight to memory; the clean

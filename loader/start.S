@@ -121,6 +121,9 @@ secondary_entry:
  * registers for GICv3) and then erets straight into the kernel. */
 	.global enter_node
 enter_node:
+	ldr	w9, [x0, #BP_NODE_BOOT]
+	cmp	w9, #BP_BOOT_LINUX
+	b.eq	enter_linux
 	mov	x19, x0
 	pa_range x1, x2
 	ldr	x2, [x19, #BP_NODE_TCR]
@@ -207,6 +210,22 @@ mmu_on:
 	msr	sctlr_el1, x4
 	isb
 	ret
+
+/* A Linux node (arm64 booting.rst): at this EL (EL2 when the loader has
+ * it: Linux sets EL2 up itself), MMU and D-cache off (the loader's cpu
+ * turned them off in mmu_off, a started cpu comes out of reset so), its
+ * Image, initrd and DTB cleaned to PoC by the loader, interrupts masked;
+ * x0 = the DTB, x1..x3 = 0, at the Image's first byte. */
+enter_linux:
+	ic	iallu				/* the Image was written as data */
+	dsb	nsh
+	isb
+	ldr	x9, [x0, #BP_NODE_ENTRY]
+	ldr	x0, [x0, #BP_NODE_REGS + 32]
+	mov	x1, xzr
+	mov	x2, xzr
+	mov	x3, xzr
+	br	x9
 
 /* mmu_off(el, lo, hi): clean and invalidate [lo, hi) (the loader's own
  * data and stack) to the point of coherency, then turn the MMU and caches

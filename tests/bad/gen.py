@@ -18,6 +18,7 @@ The ELF files are what mkimg's pack checks read: an ELF header, program
 headers right after it, each segment's file bytes on pages of their own
 from 0x1000 on; no sections. The image edits follow loader/bootplan.h.
 """
+import gzip
 import hashlib
 import json
 import os
@@ -218,7 +219,7 @@ def dtb_cases(blob):
 H_MAGIC, H_VERSION, H_SIZE, H_SHA = 0, 8, 12, 32
 H_IMAGE_BASE = 64
 H_MEMBERS_OFF, H_MEMBERS_COUNT, H_NODES_OFF, H_OPS_OFF, H_MAPS_OFF, H_POOLS_OFF = 160, 164, 168, 176, 184, 192
-N_BYTES, N_START, N_EL, N_RELEASE, N_RAM_END, N_REGS, N_TTBR0, N_TABLES_END = 216, 8, 12, 24, 40, 72, 120, 136
+N_BYTES, N_START, N_EL, N_RELEASE, N_RAM_END, N_REGS, N_TTBR0, N_TABLES_END = 224, 8, 12, 24, 40, 72, 120, 136
 N_OPS_FIRST, N_OPS_COUNT, N_MAPS_FIRST = 200, 204, 208
 OP_BYTES, OP_MEMBER, OP_DST = 32, 4, 16
 MAP_BYTES, MAP_PA, MAP_SIZE, MAP_ATTR = 40, 8, 16, 24
@@ -351,6 +352,47 @@ def manifest_cases():
     }
 
 
+# ------------------------------------------------------------ Linux nodes (the main job)
+
+def linux_image(image_size=0x10000, flags=0xA, magic=b"ARM\x64", size=4096):
+    """An arm64 Image: its 64-byte header (booting.rst), then zeros."""
+    head = struct.pack("<IIQQQQQQ", 0x14000010, 0, 0, image_size, flags, 0, 0, 0) + magic + b"\0" * 4
+    return head + b"\0" * (size - len(head))
+
+
+LINUX_YAML = """name: {name}
+platform: {{dts: qemu-arm-virt-2cpu-2g.dts}}
+nodes:
+  - {{id: 0, cpus: [1], memory: {memory}, linux: {{image: {image}{initrd}}}}}
+"""
+
+
+def linux_case(name, image, files, memory="64M", initrd=""):
+    y = LINUX_YAML.format(name="l", memory=memory, image=image, initrd=initrd and ", initrd: " + initrd)
+    return lambda: dict(files, **{name + ".yaml": y.encode()})
+
+
+def main_cases():
+    return {
+        # not an Image: no arm64 magic
+        "linux-not-image": linux_case("linux-not-image", "Image", {"Image": b"an ELF? a script? no Image\n" * 8}),
+        # gzip-compressed: mkimg says so and what to do
+        "linux-gzip": linux_case("linux-gzip", "Image.gz", {"Image.gz": gzip.compress(linux_image(), mtime=0)}),
+        # a kernel older than 3.17: no image_size
+        "linux-no-image-size": linux_case("linux-no-image-size", "Image", {"Image": linux_image(image_size=0)}),
+        # a big-endian kernel
+        "linux-big-endian": linux_case("linux-big-endian", "Image", {"Image": linux_image(flags=0xB)}),
+        # an initrd that does not fit the node's RAM
+        "linux-initrd-too-big": linux_case("linux-initrd-too-big", "Image", {"Image": linux_image(),
+                                           "initrd": b"\0" * (5 << 20)}, memory="4M", initrd="initrd"),
+        # an Image larger than the node's RAM
+        "linux-image-too-big": linux_case("linux-image-too-big", "Image", {"Image": linux_image(image_size=8 << 20)},
+                                          memory="4M"),
+        # the environment variable a path starts with is not set
+        "linux-env-unset": linux_case("linux-env-unset", "'${MKIMG_BAD_CORPUS_UNSET}/Image'", {}),
+    }
+
+
 # ------------------------------------------------------------ plans for dts-split
 
 def plan_json_cases():
@@ -472,6 +514,7 @@ def generated(base):
         "dtb": dtb_cases(read("board.dtb")),
         "image": image_cases(read("good/elfloader.elf"), read("good/elfloader.bin")),
         "manifest": manifest_cases(),
+        "main": main_cases(),
         "plan-json": plan_json_cases(),
         "split": split_cases(read("hello.json"), read("virt.dtb")),
         "output": output_cases(read("virt.dtb")),
