@@ -14,12 +14,12 @@
 # include path.
 #
 # MKIMG_DATA_DIR (mkimg passes it) says where mkimg's own files are
-# (linker/user.ld, kernel/include); it defaults to the tree this file is
+# (linker/user.ld, kernel/include, include); it defaults to the tree this file is
 # in. The library's sources are always this file's neighbours.
 set(MKIMG_NODE_ID 0 CACHE STRING "The node this root task is built for (informative: it reads its id at run time)")
 get_filename_component(_mk_connect "${CMAKE_CURRENT_LIST_DIR}" ABSOLUTE)
 get_filename_component(_mk_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
-set(MKIMG_DATA_DIR "${_mk_root}" CACHE PATH "mkimg's own files (linker/user.ld, kernel/include, connect)")
+set(MKIMG_DATA_DIR "${_mk_root}" CACHE PATH "mkimg's own files (linker/user.ld, kernel/include, include, connect)")
 set(MKIMG_KERNEL demo CACHE STRING "The kernel the node runs, whose back end the root task gets: demo or sel4")
 set_property(CACHE MKIMG_KERNEL PROPERTY STRINGS demo sel4)
 
@@ -42,6 +42,8 @@ function(_mk_connect_backend target)
         "'${MKIMG_SEL4_SOURCE}' always keeps its IPC buffer in thread-local storage (no LibSel4UseThreadLocals)")
     endif()
     target_sources(${target} PRIVATE ${_mk_connect}/src/sel4.c)
+    # mkimg_sync.h: the sync pool's layout and its console lock, shared with the demo kernel
+    target_include_directories(${target} PRIVATE ${MKIMG_DATA_DIR}/include)
     target_link_libraries(${target} PRIVATE mkimg::sel4)
     # libsel4's headers are GNU C (asm, typeof).
     set_target_properties(${target} PROPERTIES C_EXTENSIONS ON)

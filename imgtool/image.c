@@ -1061,8 +1061,9 @@ int image_run(FILE *f, const char *path, const struct run_opts *o, struct diags 
 	}
 	free(file);
 	/* With more vCPUs than host cpus, multi-threaded TCG lets a vCPU stall
-	 * for whole host time slices, long enough for the nodes' consoles to
-	 * interleave; one thread running every vCPU in turn keeps them fair. */
+	 * for whole host time slices, while the others spin on the console
+	 * lock it holds; one thread running every vCPU in turn, the next one
+	 * at each `yield` of a waiting kernel, keeps them moving. */
 	long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (host_cpus > 0 && h->cpus > (unsigned long)host_cpus)
 		argv[n++] = "-accel", argv[n++] = "tcg,thread=single";

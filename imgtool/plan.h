@@ -15,6 +15,7 @@
 #ifndef MKIMG_PLAN_H
 #define MKIMG_PLAN_H
 
+#include "mkimg_sync.h"
 #include "util.h"
 
 /* Read by plan_build() only (manifest.h, platform.h). */
@@ -31,17 +32,13 @@ struct platform;
  * node, PLAN_SYNC_SLOT bytes per node rounded up to a page, placed like a
  * size-only pool and never kept (so it is zeroed at every boot). Slot i, at
  * offset PLAN_SYNC_SLOT * i, belongs to the node at plan.nodes[i] (its
- * /chosen/mkimg node-index): three u32 that the connector library
- * (connect/) uses for a ready handshake and a console lock (a Lamport
- * bakery) between nodes. Manifest pool names may not start with
- * PLAN_POOL_PREFIX. */
+ * /chosen/mkimg node-index): a ready handshake and a console lock (a
+ * Lamport bakery) between nodes, laid out by include/mkimg_sync.h, which
+ * the demo kernel and the connector library (connect/) use. Manifest pool
+ * names may not start with PLAN_POOL_PREFIX. */
 #define PLAN_POOL_PREFIX "mkimg-"
-#define PLAN_SYNC_POOL "mkimg-sync"
-#define PLAN_SYNC_SLOT 64u
-#define PLAN_SYNC_READY_OFF 0u     /* u32: PLAN_SYNC_READY once the node's receive channels are bound */
-#define PLAN_SYNC_CHOOSING_OFF 4u  /* u32: the bakery's "choosing" flag */
-#define PLAN_SYNC_TICKET_OFF 8u    /* u32: the bakery's ticket, 0 when not waiting */
-#define PLAN_SYNC_READY 0x59444552u /* "REDY" in memory (little-endian) */
+#define PLAN_SYNC_POOL MKIMG_SYNC_POOL
+#define PLAN_SYNC_SLOT MKIMG_SYNC_SLOT
 /* The most shared pools one node may be a member of, its sync pool
  * included: what the demo kernel's boot info holds (DEMO_MAX_POOLS). */
 #define PLAN_NODE_POOLS_MAX 16u

@@ -19,12 +19,10 @@
  * Nothing of the system is compiled in.
  */
 #include "connect_internal.h"
+#include "mkimg_sync.h"
 
 #include <sel4/sel4.h>
 
-#define MK_READY 0x59444552u /* "REDY" */
-#define SYNC_POOL "mkimg-sync"
-#define SYNC_SLOT 64
 /* Where the pools are mapped in the root task: far above its image. */
 #define POOL_VADDR 0x400000000ul
 /* Polls of a peer's ready word before mk_signal() gives up. */
@@ -41,8 +39,7 @@ static bool ready_seen[MK_MAX_CHANNELS];
  * starts where the first ended. 0: not used yet. */
 static uint64_t device_next[CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS];
 static uint64_t pending;                  /* signalled, not yet returned */
-static uint32_t node_index, node_count;
-static volatile uint32_t *sync_base;      /* the sync pool, or NULL */
+static struct mkimg_sync sync_pool;       /* base NULL: no sync pool */
 
 /* --- output before the tables exist -------------------------------------- */
 
@@ -195,9 +192,9 @@ static bool read_tree(const struct tree *t)
 				mk__node_id = cell(v, len), have_id = true;
 			} else if (depth == 3 && mkimg) {
 				if (same(pn, "node-index"))
-					node_index = cell(v, len);
+					sync_pool.index = cell(v, len);
 				else if (same(pn, "node-count"))
-					node_count = cell(v, len);
+					sync_pool.count = cell(v, len);
 				else if (same(pn, "#address-cells"))
 					ac = cell(v, len);
 				else if (same(pn, "#size-cells"))
@@ -417,65 +414,21 @@ static bool bind_channels(void)
 
 /* --- the sync pool: ready words and the console lock ----------------------- */
 
-static volatile uint32_t *sync_slot(uint32_t index)
+/* This node's ready word, or a peer's. */
+static volatile uint32_t *ready_word(uint32_t index)
 {
-	return sync_base + index * (SYNC_SLOT / 4);
-}
-
-static void barrier(void)
-{
-	__asm__ volatile("dmb sy" ::: "memory");
-}
-
-static void lock(void)
-{
-	if (!sync_base)
-		return;
-	volatile uint32_t *me = sync_slot(node_index);
-	uint32_t max = 0;
-	me[1] = 1; /* choosing */
-	barrier();
-	for (uint32_t j = 0; j < node_count; j++)
-		if (sync_slot(j)[2] > max)
-			max = sync_slot(j)[2];
-	me[2] = max + 1; /* ticket */
-	barrier();
-	me[1] = 0;
-	barrier();
-	for (uint32_t j = 0; j < node_count; j++) {
-		if (j == node_index)
-			continue;
-		volatile uint32_t *other = sync_slot(j);
-		while (other[1])
-			barrier();
-		barrier();
-		for (uint32_t mine = me[2];;) {
-			uint32_t t = other[2];
-			if (!t || t > mine || (t == mine && j > node_index))
-				break;
-			barrier();
-		}
-	}
-	barrier();
-}
-
-static void unlock(void)
-{
-	if (!sync_base)
-		return;
-	barrier();
-	sync_slot(node_index)[2] = 0;
-	barrier();
+	return mkimg_sync_word(&sync_pool, index, MKIMG_SYNC_READY_OFF);
 }
 
 static bool find_sync(void)
 {
-	const struct mk_pool *p = mk_pool(SYNC_POOL);
+	const struct mk_pool *p = mk_pool(MKIMG_SYNC_POOL);
 	if (!p)
 		return true; /* one node alone: nothing to wait for, no one to share the console with */
-	if (!node_count || node_index >= node_count || (uint64_t)node_count * SYNC_SLOT > p->size)
+	if (!sync_pool.count || sync_pool.index >= sync_pool.count ||
+	    (uint64_t)sync_pool.count * MKIMG_SYNC_SLOT > p->size)
 		return fail("the sync pool does not fit /chosen/mkimg's node-index and node-count");
-	sync_base = (volatile uint32_t *)p->base;
+	sync_pool.base = (volatile uint32_t *)p->base;
 	return true;
 }
 
@@ -506,10 +459,10 @@ bool mk_start(uintptr_t boot_arg)
 	}
 	if (!find_sync() || !bind_channels())
 		return false;
-	if (sync_base) {
-		barrier();
-		sync_slot(node_index)[0] = MK_READY;
-		barrier();
+	if (sync_pool.base) {
+		mkimg_sync_barrier();
+		*ready_word(sync_pool.index) = MKIMG_SYNC_READY;
+		mkimg_sync_barrier();
 	}
 	return true;
 }
@@ -518,14 +471,14 @@ int mk_signal(int ch)
 {
 	if (!mk__is_channel(ch, MK_SEND))
 		return MK_E_INVAL;
-	if (sync_base && !ready_seen[ch]) {
-		if (peer_index[ch] >= node_count)
+	if (sync_pool.base && !ready_seen[ch]) {
+		if (peer_index[ch] >= sync_pool.count)
 			return MK_E_INVAL;
 		unsigned long polls = 0;
-		while (sync_slot(peer_index[ch])[0] != MK_READY) {
+		while (*ready_word(peer_index[ch]) != MKIMG_SYNC_READY) {
 			if (++polls == READY_POLLS)
 				return MK_E_PEER;
-			barrier();
+			mkimg_sync_barrier();
 		}
 		ready_seen[ch] = true;
 	}
@@ -550,20 +503,20 @@ int64_t mk_wait(uint64_t mask)
 	}
 	uint64_t got = pending & mask;
 	pending &= ~got;
-	barrier(); /* the pool's bytes after the signal */
+	mkimg_sync_barrier(); /* the pool's bytes after the signal */
 	return (int64_t)got;
 }
 
 void mk__write_line(const char *s, size_t n)
 {
-	lock();
+	mkimg_sync_lock(&sync_pool);
 #ifdef CONFIG_PRINTING
 	for (size_t i = 0; i < n; i++)
 		seL4_DebugPutChar(s[i]);
 #else
 	(void)s, (void)n;
 #endif
-	unlock();
+	mkimg_sync_unlock(&sync_pool);
 }
 
 _Noreturn void mk_exit(int status)

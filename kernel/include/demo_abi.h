@@ -21,8 +21,8 @@
 
 /* puts(const char *s, uint64_t len) -> len
  *   Text for the shared console. The kernel collects it into lines and
- *   prints each whole line in its node's console time slot, so lines from
- *   different nodes never mix. At most DEMO_PUTS_MAX bytes per call. */
+ *   prints each whole line holding the console lock in mkimg-sync
+ *   (include/mkimg_sync.h), so lines from different nodes never mix. At most DEMO_PUTS_MAX bytes per call. */
 #define DEMO_SYS_PUTS 1
 /* signal(uint64_t channel) -> 0
  *   Send channel `channel`'s SGI to its peer's core (a send channel). A

@@ -45,6 +45,9 @@
 #define KERNEL_GIC_DELAY_MS 0
 #endif
 
+_Static_assert(NODE_SYNC_MAX * MKIMG_SYNC_SLOT <= KDEV_SYNC_PAGES * PAGE_SIZE,
+	       "the sync pool's slots of NODE_SYNC_MAX nodes fit its kernel device pages");
+
 /* The node's RAM as its device tree said at build time (seL4 compiles its
  * memory in just the same way). */
 static const struct mem_range ram_built[KERNEL_RAM_COUNT] = KERNEL_RAM_INIT;
@@ -122,8 +125,9 @@ static bool same_ranges(const struct mem_range *a, unsigned na, const struct mem
 	return true;
 }
 
-/* The DTB's header and /memory, read through the kernel's own window. */
-static void check_dtb(struct report *r, const struct boot_args *a)
+/* The DTB's header and /memory, read through the kernel's own window; true
+ * if its header is sound, so that its nodes may be read. */
+static bool check_dtb(struct report *r, const struct boot_args *a)
 {
 	const void *blob = window_va(a->dtb);
 	struct mem_range built[KERNEL_RAM_COUNT];
@@ -134,28 +138,54 @@ static void check_dtb(struct report *r, const struct boot_args *a)
 		break;
 	case FDT_BAD_MAGIC:
 		line_named_hex(&r->fails, "dtb-magic", a->dtb_size >= 4 ? fdt_magic(blob) : 0);
-		return;
+		return false;
 	case FDT_BAD_SIZE:
 		line_named_hex(&r->fails, "dtb-size", fdt_totalsize(blob));
-		return;
+		return false;
 	case FDT_BAD_VERSION:
 		fail(r, "dtb-version");
-		return;
+		return false;
 	default:
 		fail(r, "dtb-layout");
-		return;
+		return false;
 	}
 	if (fdt_memory(blob, r->ram, &r->n_ram) != FDT_OK) {
 		r->n_ram = 0;
 		fail(r, "dtb-memory");
-		return;
+		return true;
 	}
 	for (unsigned i = 0; i < n_built; i++)
 		built[i] = ram_built[i];
 	n_built = ranges_normalize(built, n_built);
 	if (!same_ranges(r->ram, r->n_ram, built, n_built))
 		fail(r, "dtb-memory");
+	return true;
 }
+
+/* Print holding the console lock in this node's slot of the sync pool
+ * (console.h) as soon as the tree can be read, whatever else failed, so
+ * that a FAIL line is whole too. The pool is mapped Device-nGnRnE, as
+ * every other node maps it: the root tasks on seL4 uncached, the loader
+ * and any kernel with its MMU off through Device accesses. A tree that is
+ * malformed there fails `chosen` later, and one for another node fails
+ * `node-id`: both print without the lock (taking that node's slot would
+ * give it two owners). */
+static void share_console(const struct boot_args *a)
+{
+	struct fdt f;
+	fdt_open(&f, window_va(a->dtb));
+	if (!node_read(&f, &node_info) || !node_info.sync || (node_info.has_id && node_info.id != KERNEL_NODE_ID))
+		return;
+	uint64_t pa = node_info.sync->base, used = node_info.node_count * MKIMG_SYNC_SLOT;
+	struct mkimg_sync s = {0, node_info.node_index, node_info.node_count};
+	for (uint64_t off = 0; off < used; off += PAGE_SIZE) {
+		uint64_t va = mmu_map_device(KDEV_SYNC + off / PAGE_SIZE, pa + off);
+		if (!off)
+			s.base = (volatile uint32_t *)va;
+	}
+	console_share(&s);
+}
+
 
 /* The SGIs this node receives, one bit each. */
 static uint32_t receive_sgis(const struct node_info *ni)
@@ -244,8 +274,8 @@ void kernel_main(uint64_t ui_start, uint64_t ui_end, int64_t pv_offset, uint64_t
 	/* Then our own tables: the window over our RAM and the console. */
 	mmu_take_over();
 	console_attach(uart_va(), KERNEL_UART_KIND, KERNEL_UART_SHIFT, KERNEL_UART_WIDTH);
-	if (check_args(&r, &a))
-		check_dtb(&r, &a);
+	if (check_args(&r, &a) && check_dtb(&r, &a))
+		share_console(&a);
 	if (!r.fails.len)
 		prepare_root_task(&r, &a);
 	print_report(&r, &a);

@@ -11,7 +11,7 @@
  *     master's fixed KERNEL_ELF_BASE);
  *   - the console UART, one 4 KiB Device-nGnRnE page (MAIR index 0) at
  *     KDEV_BASE, as seL4 maps its kernel devices; later the GIC's pages
- *     beside it (mmu_map_device).
+ *     and the sync pool's (the console lock) beside it (mmu_map_device).
  * TTBR0 (the loader's identity map) is left alone until, as seL4 does, the
  * kernel replaces it with its root task's address space (mmu_map_user).
  */
@@ -35,8 +35,10 @@ const void *window_va(uint64_t pa);
 /* Where the console's registers appear once mmu_take_over() ran. */
 uint64_t uart_va(void);
 
-/* The kernel's device pages, one 4 KiB slot each from KDEV_BASE. */
-enum kdev_slot { KDEV_UART, KDEV_GICD, KDEV_GICC, KDEV_GICR, KDEV_GICR_SGI, KDEV_SCRATCH };
+/* The kernel's device pages, one 4 KiB slot each from KDEV_BASE; the sync
+ * pool (the console lock) takes KDEV_SYNC_PAGES from KDEV_SYNC. */
+#define KDEV_SYNC_PAGES 16
+enum kdev_slot { KDEV_UART, KDEV_GICD, KDEV_GICC, KDEV_GICR, KDEV_GICR_SGI, KDEV_SCRATCH, KDEV_SYNC };
 /* Map the page holding `pa` (Device-nGnRnE) at `slot`, replacing what was
  * there; returns the virtual address of `pa`. */
 uint64_t mmu_map_device(enum kdev_slot slot, uint64_t pa);

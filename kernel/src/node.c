@@ -2,6 +2,8 @@
 /* node.c - see node.h. */
 #include "node.h"
 
+#include "arch.h"
+
 struct node_info node_info;
 
 static bool starts_with(const char *s, const char *prefix)
@@ -69,6 +71,34 @@ static bool receive_sgis_unique(const struct node_info *ni)
 	return true;
 }
 
+static bool is_label(const struct pool *p, const char *s)
+{
+	for (unsigned i = 0; i < DEMO_LABEL_MAX; i++) {
+		if (p->label[i] != s[i])
+			return false;
+		if (!s[i])
+			return true;
+	}
+	return false;
+}
+
+/* The sync pool and this node's slot in it (include/mkimg_sync.h). */
+static bool find_sync(const struct fdt *f, int mk, struct node_info *ni)
+{
+	uint64_t index, count;
+	for (unsigned i = 0; i < ni->n_pools; i++)
+		if (is_label(&ni->pools[i], MKIMG_SYNC_POOL))
+			ni->sync = &ni->pools[i];
+	if (!ni->sync)
+		return true;
+	if (!fdt_prop_cells(f, mk, "node-index", 1, &index) || !fdt_prop_cells(f, mk, "node-count", 1, &count) ||
+	    index >= count || count > NODE_SYNC_MAX || count * MKIMG_SYNC_SLOT > ni->sync->size ||
+	    (ni->sync->base & (PAGE_SIZE - 1)))
+		return false;
+	ni->node_index = (uint32_t)index, ni->node_count = (uint32_t)count;
+	return true;
+}
+
 bool node_read(const struct fdt *f, struct node_info *ni)
 {
 	int chosen = fdt_child(f, fdt_root(f), "chosen");
@@ -94,5 +124,7 @@ bool node_read(const struct fdt *f, struct node_info *ni)
 			ni->n_pools++;
 		}
 	}
-	return receive_sgis_unique(ni);
+	if (!receive_sgis_unique(ni))
+		return false;
+	return find_sync(f, mk, ni);
 }

@@ -15,6 +15,11 @@
 
 #include "demo_abi.h"
 #include "fdt.h"
+#include "mkimg_sync.h"
+
+/* The most nodes whose console lock this kernel takes part in: the sync
+ * pool's slots it maps (16 pages, mmu.h's KDEV_SYNC). */
+#define NODE_SYNC_MAX 1024u
 
 struct channel {
 	uint32_t sgi;       /* 0..15 */
@@ -35,13 +40,18 @@ struct node_info {
 	unsigned n_channels, n_pools;
 	struct channel channels[DEMO_MAX_CHANNELS];
 	struct pool pools[DEMO_MAX_POOLS];
+	const struct pool *sync; /* the pool mkimg-sync, or 0 (one node alone) */
+	uint32_t node_index;     /* /chosen/mkimg node-index: the node's slot in it */
+	uint32_t node_count;     /* node-count: how many slots it has */
 };
 
 /* The node's facts; a tree without /chosen/mkimg has no channels and no
  * pools. False when what is there is malformed: a property missing or of
  * the wrong size, an SGI above 15, a direction other than "send" or
- * "receive", two receive channels on one SGI, a label too long, or more
- * channels or pools than the boot info page holds. */
+ * "receive", two receive channels on one SGI, a label too long, more
+ * channels or pools than the boot info page holds, or a pool mkimg-sync
+ * that is not page aligned, not node-count slots long, more than
+ * NODE_SYNC_MAX slots, or without node-index below node-count. */
 bool node_read(const struct fdt *f, struct node_info *ni);
 
 /* The node read at boot, for the system calls. */

@@ -123,7 +123,7 @@ static int64_t sys_puts(uint64_t va, uint64_t len)
 			return DEMO_E_FAULT;
 		char c = *(const volatile char *)a;
 		if (c == '\n' || out.len + 1 >= sizeof(out.buf)) {
-			console_line(out.buf); /* in this node's time slot */
+			console_line(out.buf); /* under the console lock */
 			out.len = 0, out.buf[0] = '\0';
 		}
 		if (c != '\n' && c != '\r')

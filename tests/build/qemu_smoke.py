@@ -91,10 +91,10 @@ def run(qemu, shim, user_bin, nodes, timeout=20):
     with tempfile.TemporaryDirectory() as tmp:
         params = os.path.join(tmp, "params.bin")
         open(params, "wb").write(params_blob(nodes))
-        # Single-threaded TCG: a kernel waiting for its console slot runs
-        # `yield`, which then hands the host thread to the next vCPU, so a
-        # busy host cannot stall one vCPU mid-line while another's slot
-        # begins (multi-threaded TCG on fewer host cores than vCPUs can).
+        # Single-threaded TCG: a kernel waiting for the console lock runs
+        # `yield`, which then hands the host thread to the next vCPU (the
+        # one holding it, in the end), instead of spinning on a host core
+        # the holder needs (multi-threaded TCG on fewer host cores).
         cmd = [qemu, "-accel", "tcg,thread=single",
                "-machine", "virt,gic-version=2", "-cpu", "cortex-a53", "-smp", str(len(nodes)),
                "-m", "2G", "-display", "none", "-monitor", "none", "-serial", "stdio", "-nic", "none",

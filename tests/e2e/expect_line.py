@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""expect_line.py MKIMG IMAGE_DIR LINE [--timeout S] [--retries N]
+"""expect_line.py MKIMG IMAGE_DIR LINE [--timeout S]
 
 Boot IMAGE_DIR/elfloader.elf with `MKIMG run --timeout S` and read the
 console until LINE appears as a whole line, then stop QEMU at once.
@@ -13,12 +13,8 @@ Exit status:
      task waiting for a signal that never comes looks like.)
   2  anything else: a node's kernel did not pass its checks or did not
      speak, the loader refused, QEMU ended, a line of other text came
-     before its node's ok line.
-
-The kernels print in time slots of the shared counter, and a host busy
-with other work can stall a vCPU in the middle of a line (kernel/README.md,
-"One console, many kernels"); a boot whose only fault is two nodes' text
-mixed is tried again (--retries, default 2), and says so.
+     before its node's ok line, two nodes' lines mixed (the kernels print
+     under a lock: kernel/README.md, "One console, many kernels").
 """
 import argparse
 import json
@@ -32,19 +28,16 @@ import console  # noqa: E402
 OK = re.compile(r"node (\d+): ok ")
 
 
-def boot(mkimg, image, want, timeout, stop_if_mixed):
-    """(lines, seconds, found): the console up to LINE or the timeout; with
-    `stop_if_mixed`, only up to the first line that is two lines mixed
-    (that boot is lost: the mixed line may be LINE itself)."""
+def boot(mkimg, image, want, timeout):
+    """(lines, seconds, found): the console up to LINE or the timeout."""
     lines, elapsed = console.run([mkimg, "run", "--timeout", str(timeout), image], timeout,
-                                 lambda lines, t: want in lines or
-                                 (stop_if_mixed and console.interleaved(lines[-1:])))
+                                 lambda lines, t: want in lines)
     return lines, elapsed, want in lines
 
 
 def problems(lines, nodes, want):
     """What is wrong besides a missing LINE."""
-    errors, ok_at = [], {}
+    errors, ok_at = console.mixed_lines(lines), {}
     for i, l in enumerate(lines):
         if l.startswith("LDR|ERROR") or re.match(r"node \d+: FAIL", l):
             errors.append("failure: " + l)
@@ -65,21 +58,15 @@ def main():
     ap.add_argument("image_dir")
     ap.add_argument("line")
     ap.add_argument("--timeout", type=int, default=30)
-    ap.add_argument("--retries", type=int, default=2)
     a = ap.parse_args()
     nodes = [n["id"] for n in json.load(open(os.path.join(a.image_dir, "layout.json")))["nodes"]]
     image = os.path.join(a.image_dir, "elfloader.elf")
-    for attempt in range(a.retries + 1):
-        lines, took, found = boot(a.mkimg, image, a.line, a.timeout, stop_if_mixed=attempt < a.retries)
-        errors = problems(lines, nodes, a.line)
-        if found and not errors:
-            print("\n".join(lines))
-            print("ok: '%s' after %.2f s" % (a.line, took))
-            return 0
-        if not console.interleaved(lines) or attempt == a.retries:
-            break
-        print("note: two nodes' console lines mixed (a stalled vCPU); booting again")
+    lines, took, found = boot(a.mkimg, image, a.line, a.timeout)
+    errors = problems(lines, nodes, a.line)
     print("\n".join(lines))
+    if found and not errors:
+        print("ok: '%s' after %.2f s" % (a.line, took))
+        return 0
     if errors:
         for e in errors:
             print("FAIL:", e)

@@ -28,8 +28,6 @@ fi
 board=$(python3 -c 'import json,sys,os; p=json.load(open(sys.argv[1])); b=p["platform"].get("dts") or p["platform"]["dtb"]; print(os.path.join(os.path.dirname(os.path.abspath(sys.argv[2])), b))' "$out/layout.json" "$manifest")
 "$split" --plan "$out/layout.json" "$board" -o "$out" >>"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 ids=$(python3 -c 'import json,sys; print(" ".join(str(n["id"]) for n in json.load(open(sys.argv[1]))["nodes"]))' "$out/layout.json")
-count=$(echo $ids | wc -w)
-index=0
 for n in $ids; do
 	b=$out/build/node$n
 	mkdir -p "$b"
@@ -37,7 +35,7 @@ for n in $ids; do
 	{
 		cmake -S "$ksrc" -B "$b/kernel" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$tc" \
 			-DMKIMG_NODE_DTB="$(cd "$out" && pwd)/node$n/kernel.dtb" -DMKIMG_NODE_ID="$n" \
-			-DMKIMG_NODE_INDEX=$index -DMKIMG_NODE_COUNT="$count" -DMKIMG_RAM_BASE="$ram" &&
+			-DMKIMG_RAM_BASE="$ram" &&
 		ninja -C "$b/kernel" &&
 		cmake -S "$asrc" -B "$b/app" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$tc" -DMKIMG_NODE_ID="$n" \
 			-DMKIMG_DATA_DIR="$root" &&
@@ -45,6 +43,5 @@ for n in $ids; do
 	} >>"$log" 2>&1 || { echo "stage.sh: node $n: build failed (log: $log)" >&2; tail -20 "$log" >&2; exit 1; }
 	cp "$b/kernel/kernel.elf" "$out/node$n/Kernel.$n.elf"
 	cp "$b/app/rootserver.elf" "$out/node$n/capdl.$n.img"
-	index=$((index + 1))
 done
 "$cli" pack "$manifest" -o "$out" >>"$log" 2>&1 || { cat "$log" >&2; exit 1; }

@@ -56,17 +56,17 @@ def run(cmd, timeout, stop, partial=False):
 # The start of every line a booted image may print: the loader's, a demo
 # kernel's, an example root task's, and the host's own (`mkimg run` echoes
 # the QEMU command; QEMU and mkimg name themselves in their messages).
-LINE_START = re.compile(r"LDR\|[A-Z]+: |node \d+: |(client|adder|ring|pools): |mkimg: |\S*qemu-system-\S+[ :]")
+LINE_START = re.compile(r"LDR\|[A-Z]+: |node \d+: |(client|adder|ring|pools|chatter): |mkimg: |\S*qemu-system-\S+[ :]")
 # A line's own start found again later in it.
-SECOND_START = re.compile(r".(node \d+: |(client|adder|ring|pools): |LDR\|)")
+SECOND_START = re.compile(r".(node \d+: |(client|adder|ring|pools|chatter): |LDR\|)")
 
 
 def mixed_line(l):
-    """Why `l` is two lines' text mixed, or None: the demo kernels take
-    turns on one UART by time slots, and on a loaded host a vCPU can lose
-    its turn in the middle of a line; then a character or more of another
-    node's line lands inside it, and what remains of that other line starts
-    with a fragment ("lient: ..."). A stray hex digit inside a hexadecimal
+    """Why `l` is two lines' text mixed, or None. The demo kernels print
+    whole lines under a lock (kernel/README.md, "One console, many
+    kernels"), so this is a bug when it happens: a character or more of
+    another node's line lands inside a line, and what remains of that other
+    line starts with a fragment ("lient: ..."). A stray hex digit inside a hexadecimal
     number cannot be seen in its line: the other line, missing it, shows it."""
     if not l:
         return None
@@ -77,6 +77,14 @@ def mixed_line(l):
     if re.search(r"EL\d mm|ram \[|entry 0x", l) and not KERNEL_LINE.fullmatch(l):
         return "is a broken kernel line"
     return None
+
+
+def mixed_lines(lines):
+    """Complaints about the lines that are two lines mixed (mixed_line),
+    from the loader's first line on: what the host printed before (the
+    QEMU command, QEMU's warnings) is not the image's."""
+    first = next((i for i, l in enumerate(lines) if l.startswith("LDR|")), len(lines))
+    return ["two lines mixed (%s): %s" % (mixed_line(l), l) for l in lines[first:] if mixed_line(l)]
 
 
 def interleaved(lines):

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """test_console.py - console.interleaved() on real consoles: clean boots of
-the examples must not count as mixed (a retry would hide nothing, but a
-stop on a false "mixed" loses a good boot), and every kind of mixing seen
-on loaded hosts must (else the QEMU tests fail instead of booting again).
+the examples must not count as mixed (the QEMU tests fail on a mixed
+line), and every kind of mixing seen on loaded hosts, when the kernels
+still took turns by time slots, must (a broken console lock shows so).
 """
 import os
 import sys
