@@ -823,6 +823,9 @@ static int watch_console(FILE *f, int fd, pid_t pid, const struct run_opts *o, c
 					sb_putc(&line, buf[i]);
 				continue;
 			}
+			/* a serial line ends "\r\n": a pattern's $ is before the \r */
+			if (line.n && line.s[line.n - 1] == '\r')
+				line.s[--line.n] = '\0';
 			const char *text = line.s ? line.s : "";
 			if (strstr(text, "LDR|ERROR:"))
 				why = "the loader refused the image";
