@@ -30,6 +30,7 @@ extern char **environ;
 #include <inttypes.h>
 #include <libelf.h>
 #include <libfdt.h>
+#include <zlib.h>
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the boot plan is written as the host lays out its structs: a little-endian host is needed"
@@ -441,15 +442,59 @@ static int check_release(struct packer *pk, const struct node_pack *np)
  * the next page; the tree on the page after that, with the initrd's range
  * in /chosen as a boot loader would put it. The Image's header is the one
  * the loader's own is (LDR_HDR_*). */
+/* A gzip-compressed Image (Image.gz, or a distribution's vmlinuz that is
+ * one) unpacked in memory: at most `limit` bytes, the node's RAM or the
+ * input limit, whichever is less. Replaces the buffer. */
+static int gunzip_image(struct packer *pk, struct node_pack *np, uint64_t limit)
+{
+	const char *path = np->kernel.path, *what = np->name[0];
+	size_t cap = np->kernel.size * 4 < limit ? np->kernel.size * 4 : (size_t)limit, n = 0;
+	uint8_t *out = xmalloc(cap + 1);
+	z_stream z = {.next_in = np->kernel.buf, .avail_in = (uInt)np->kernel.size};
+	int r = inflateInit2(&z, 16 + MAX_WBITS); /* gzip only */
+	while (r == Z_OK) {
+		if (n == cap) {
+			if (cap >= limit) {
+				char s[32];
+				inflateEnd(&z);
+				free(out);
+				return input_error(pk->d, path, what, "unpacks to more than %s, more than node %u's RAM or "
+						   "mkimg's limit for a Linux image", fmt_size(s, limit), np->n->id);
+			}
+			cap = cap * 2 < limit ? cap * 2 : (size_t)limit;
+			out = xrealloc(out, cap + 1);
+		}
+		z.next_out = out + n;
+		z.avail_out = (uInt)(cap - n);
+		r = inflate(&z, Z_NO_FLUSH);
+		n = cap - z.avail_out;
+		if (r == Z_BUF_ERROR && z.avail_out) /* input ended before the stream did */
+			break;
+		if (r == Z_BUF_ERROR)
+			r = Z_OK;
+	}
+	const char *why = r == Z_STREAM_END ? NULL : z.msg ? z.msg : "the data ends before the stream does";
+	inflateEnd(&z);
+	if (why) {
+		free(out);
+		return input_error(pk->d, path, what, "is gzip-compressed but cannot be unpacked: %s", why);
+	}
+	free(np->kernel.buf);
+	np->kernel.buf = out;
+	np->kernel.size = n;
+	return 0;
+}
+
 static int check_linux_image(struct packer *pk, struct node_pack *np)
 {
+	if (np->kernel.size >= 2 && np->kernel.buf[0] == 0x1f && np->kernel.buf[1] == 0x8b &&
+	    gunzip_image(pk, np, np->mem.size < (256u << 20) ? np->mem.size : (256u << 20)) < 0)
+		return -1;
 	const uint8_t *b = np->kernel.buf;
 	size_t n = np->kernel.size;
 	const char *path = np->kernel.path, *what = np->name[0];
 	uint32_t magic = 0;
 	uint64_t text_offset = 0, image_size = 0, flags = 0;
-	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
-		return input_error(pk->d, path, what, "is gzip-compressed: unpack it (gunzip) and name the Image");
 	if (n >= LDR_HDR_BYTES)
 		memcpy(&magic, b + LDR_HDR_ARM64_MAGIC, 4);
 	if (magic != LDR_ARM64_MAGIC)

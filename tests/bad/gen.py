@@ -376,8 +376,15 @@ def main_cases():
     return {
         # not an Image: no arm64 magic
         "linux-not-image": linux_case("linux-not-image", "Image", {"Image": b"an ELF? a script? no Image\n" * 8}),
-        # gzip-compressed: mkimg says so and what to do
-        "linux-gzip": linux_case("linux-gzip", "Image.gz", {"Image.gz": gzip.compress(linux_image(), mtime=0)}),
+        # gzip-compressed, but cut short: mkimg cannot unpack it
+        "linux-gzip-cut": linux_case("linux-gzip-cut", "Image.gz",
+                                     {"Image.gz": gzip.compress(linux_image(), mtime=0)[:-12]}),
+        # gzip-compressed, and not an Image inside
+        "linux-gzip-not-image": linux_case("linux-gzip-not-image", "Image.gz",
+                                           {"Image.gz": gzip.compress(b"not a kernel\n" * 100, mtime=0)}),
+        # gzip-compressed, and more than the node's RAM when unpacked (a zip bomb)
+        "linux-gzip-bomb": linux_case("linux-gzip-bomb", "Image.gz",
+                                      {"Image.gz": gzip.compress(b"\0" * (8 << 20), mtime=0)}, memory="4M"),
         # a kernel older than 3.17: no image_size
         "linux-no-image-size": linux_case("linux-no-image-size", "Image", {"Image": linux_image(image_size=0)}),
         # a big-endian kernel
