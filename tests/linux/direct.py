@@ -16,11 +16,10 @@ not in the kernel or the initramfs. Exit status 0 or 1; the console is printed.
 import argparse
 import os
 import re
-import select
-import signal
-import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import console  # noqa: E402  tests/lib: the one reader of a booted image's output
 
 
 def main():
@@ -33,27 +32,7 @@ def main():
            "-nographic", "-nic", "none", "-kernel", os.path.join(a.dir, "Image"),
            "-initrd", os.path.join(a.dir, "initrd.cpio.gz"),
            "-append", "console=ttyAMA0 printk.devkmsg=on printk.time=0 quiet kvm-arm.mode=none"]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    lines, buf, start = [], b"", time.monotonic()
-    try:
-        while time.monotonic() < start + a.timeout and "linux: done" not in lines:
-            ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-            if not ready:
-                if proc.poll() is not None:
-                    break
-                continue
-            chunk = os.read(proc.stdout.fileno(), 4096)
-            if not chunk:
-                break
-            buf += chunk
-            while b"\n" in buf:
-                raw, buf = buf.split(b"\n", 1)
-                lines.append(raw.decode("utf-8", "replace").rstrip("\r"))
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    took = time.monotonic() - start
+    lines, took = console.run(cmd, a.timeout, lambda lines, _: "linux: done" in lines)
     print("\n".join(lines))
     want = [r"linux: init ok", r"linux: Linux version \S+ .*", r"linux: started at EL2",
             r"linux: MemTotal: \d+ kB", r"linux: System RAM 40000000-5fffffff", r"linux: cpus online 0-1",
