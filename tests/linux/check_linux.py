@@ -12,7 +12,8 @@ without a "kernel"); there must be exactly one. Its init's lines must say
 
   linux: init ok, and `linux: Linux version ...`
   linux: started at EL2     when the board's PSCI conduit is smc, which is
-                            when `mkimg run` starts QEMU's cpus at EL2
+                            when `mkimg run` starts QEMU's cpus at EL2 (at
+                            EL1 when it is hvc: no EL2)
   linux: MemTotal: N kB     N KiB no more than the node's RAM, and no more
                             than 64 MiB less (the kernel's own image and
                             page structures)
@@ -108,9 +109,11 @@ def check(lines, layout):
 
     psci = layout.get("platform", {}).get("psci")
     el = find(r"linux: started at (.*)")
-    if psci == "smc" and (not el or el[0].group(1) != "EL2"):
-        errors.append("Linux was not entered at EL2 (PSCI over smc: QEMU starts at EL2): %s" %
-                      (el[0].group(0) if el else "no 'linux: started at' line"))
+    # mkimg run: QEMU's cpus start at EL2 where PSCI is smc, at EL1 (no EL2) where it is hvc
+    want_el = {"smc": "EL2", "hvc": "EL1"}.get(psci)
+    if want_el and (not el or el[0].group(1) != want_el):
+        errors.append("Linux was not entered at %s (PSCI over %s): %s" %
+                      (want_el, psci, el[0].group(0) if el else "no 'linux: started at' line"))
 
     ram = merged((hexint(m["base"]), hexint(m["base"]) + hexint(m["size"])) for m in lx["memory"])
     ram_size = sum(b - a for a, b in ram)
