@@ -4,25 +4,33 @@
  * enter the kernels. It decides nothing the host could decide; the few
  * checks here stop a damaged or mistaken plan before it writes anywhere.
  *
- * The primary cpu runs all of this; the others only run enter_node()
- * (start.S). In order:
+ * The primary cpu runs all of this, but for the nodes that load
+ * themselves (par_node: the first PAR_MAX of the boot order started by
+ * PSCI), whose own cpus do steps 4 and 6 for their node meanwhile
+ * (secondary_load in start.S, then par_load; README.md, "Loading in
+ * parallel"). In order:
  *   1. find the plan (the payload's first member), check its magic,
  *      version, size and SHA-256, then that every array, op, map and table
  *      area lies where it must and that no node reaches another's RAM
  *      (bootplan_check.c, which the host runs too; MMU off);
  *   2. build the copy phase's tables and turn the MMU and caches on;
- *   3. check every member's SHA-256; refuse to boot on any mismatch;
- *   4. zero every shared pool the plan lists (all but those the manifest
+ *   3. start the cpus of the nodes that load themselves;
+ *   4. check the SHA-256 of every member it owns;
+ *   5. zero every shared pool the plan lists (all but those the manifest
  *      keeps), so no node reads what a previous boot left there;
- *   5. per node: copy and zero (the ops), build its tables, clean them all
+ *   6. per node: copy and zero (the ops), build its tables, clean them all
  *      to the point of coherency (the loops are place.c's, proven to write
  *      only inside the ranges the check accepted);
- *   6. print the log, turn the MMU off, start the other cpus in boot order
- *      and enter the last node (ours) on this cpu.
+ *   7. the barrier: wait for every self-loading node's status word; refuse
+ *      to boot on any mismatch, naming the first member that failed;
+ *   8. print the log, turn the MMU off, release or start the other cpus
+ *      in boot order and enter the last node (ours) on this cpu.
  */
 #include "bootplan_check.h"
 #include "mkimg_uart.h"
+#include "par.h"
 #include "place.h"
+#include "sha256.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -49,6 +57,8 @@ int cpu_sha256(void);
 uint64_t read_counter(uint64_t *freq);
 void exception_regs(uint64_t el, uint64_t out[3]);
 void secondary_entry(void);
+void secondary_load(void);
+void par_load(const struct bp_node *n, uint32_t k);
 _Noreturn void enter_node(const struct bp_node *n);
 _Noreturn void halt(void);
 void loader_main(uint64_t el);
@@ -63,6 +73,30 @@ const struct bp_header *boot_plan;
 /* Written by secondary_entry, MMU off, as a started cpu goes into its node. */
 const struct bp_node *volatile entered_node;
 static uint64_t current_el;
+
+/* Parallel self-loading (README.md, "Loading in parallel"). Written by the
+ * primary with the MMU on and cleaned to PoC before it starts a cpu, which
+ * reads par_mmu with its MMU off: el, root, mair, tcr, sctlr of the copy
+ * phase. par_plan is read with the MMU on. */
+uint64_t par_mmu[5];
+static struct bp_plan par_plan;
+/* [k]: node k's status (PAR_*), [PAR_MAX + k]: place.c's reason; written by
+ * node k's cpu with the MMU on. Lines of their own: nothing else shares a
+ * cache line with them (128 bytes: the largest line of a common core). */
+__attribute__((aligned(128))) volatile uint64_t par_word[2 * PAR_MAX];
+/* [k] = 1: node k's cpu may enter its kernel; written by the primary with
+ * its MMU off, read by that cpu with its MMU off. */
+__attribute__((aligned(128))) volatile uint64_t par_go[PAR_MAX];
+/* The stacks of the cpus that load themselves (start.S). */
+__attribute__((aligned(128))) uint8_t par_stacks[PAR_MAX][PAR_STACK];
+#define NO_MEMBER UINT64_MAX
+
+/* In a wait loop: let another cpu run (QEMU's single-threaded TCG switches
+ * vCPU at a yield, not at a spin: without it each wait costs its slice). */
+static inline void relax(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
 
 /* ------------------------------------------------------------ console */
 
@@ -181,9 +215,19 @@ _Noreturn static void fail(const char *fmt, ...)
 	fail_v(fmt, ap);
 }
 
-/* place.c's way to stop. */
+/* place.c's way to stop: on a cpu loading its own node, tell the primary
+ * (which prints it) and stop; secondaries print nothing. */
 void place_fail(const char *why)
 {
+	uint64_t me = read_mpidr() & MPIDR_AFFINITY;
+	const struct bp_plan *pl = &par_plan;
+	if (pl->h && me != pl->h->primary_mpidr)
+		for (uint32_t k = 0; k < PAR_MAX && k < pl->h->nodes_count; k++)
+			if (pl->nodes[k].mpidr == me) {
+				par_word[PAR_MAX + k] = (uint64_t)why;
+				par_word[k] = PAR_PLACE;
+				halt();
+			}
 	fail("%s", why);
 }
 
@@ -283,26 +327,65 @@ static void copy_phase_mmu_on(const struct bp_plan *pl)
 
 /* ------------------------------------------------------------ the boot */
 
-/* Every member against its hash, with the cpu's SHA-256 instructions
- * where it has them (FP/SIMD untrapped meanwhile, then as it was: the
- * kernels are entered with the traps they were given). */
-static void verify_members(const struct bp_plan *pl)
+/* Does node k load itself? The same rule on every cpu: a node among the
+ * first PAR_MAX of the boot order whose cpu is started by PSCI (a
+ * spin-table release address is not in the copy phase's map). */
+static bool par_node(const struct bp_plan *pl, uint32_t k)
 {
-	uint64_t traps = 0;
+	return k < PAR_MAX && k < pl->h->nodes_count && pl->nodes[k].start == BP_START_PSCI;
+}
+
+/* Who hashes member m: the first node that loads itself and copies from
+ * it, else the primary (PAR_MAX). Each member is hashed once. */
+static uint32_t owner(const struct bp_plan *pl, uint32_t m)
+{
+	for (uint32_t k = 0; k < PAR_MAX; k++) {
+		if (!par_node(pl, k))
+			continue;
+		const struct bp_node *n = &pl->nodes[k];
+		for (uint32_t i = 0; i < n->ops_count; i++)
+			if (pl->ops[n->ops_first + i].kind == BP_OP_COPY && pl->ops[n->ops_first + i].member == m)
+				return k;
+	}
+	return PAR_MAX;
+}
+
+static bool member_ok(const struct bp_plan *pl, uint32_t m, bool ce)
+{
+	const struct bp_member *mb = &pl->members[m];
+	const uint8_t *p = (const uint8_t *)_head + mb->offset;
+	uint64_t left = mb->size;
+	struct sha256 s;
+	uint8_t sum[SHA256_BYTES];
+	sha256_init(&s);
+	if (ce && left >= 64) {
+		/* whole blocks with the cpu's SHA-256 instructions, the rest in C */
+		sha256_ce_blocks(s.h, p, left / 64);
+		s.len = left / 64 * 64;
+		p += s.len, left -= s.len;
+	}
+	sha256_update(&s, p, left);
+	sha256_final(&s, sum);
+	return bp_same(sum, mb->sha256, SHA256_BYTES);
+}
+
+/* The members `who` hashes (a node's index, or PAR_MAX: the primary's)
+ * against their hashes, with the cpu's SHA-256 instructions where it has
+ * them (FP/SIMD untrapped meanwhile, then as it was: the kernels are
+ * entered with the traps they were given). Returns the first that does
+ * not match, or NO_MEMBER. */
+static uint64_t verify(const struct bp_plan *pl, uint32_t who)
+{
+	uint64_t traps = 0, bad = NO_MEMBER;
 	bool ce = cpu_sha256();
 	if (ce)
 		traps = fp_on(current_el);
-	sha256_use_ce(ce);
-	for (uint32_t i = 0; i < pl->h->members_count; i++) {
-		const struct bp_member *m = &pl->members[i];
-		uint8_t sum[SHA256_BYTES];
-		sha256(_head + m->offset, m->size, sum);
-		if (!bp_same(sum, m->sha256, SHA256_BYTES))
-			fail("%n: SHA-256 mismatch: the payload is damaged; refusing to boot", m->name);
-	}
-	sha256_use_ce(false);
+	for (uint32_t m = 0; m < pl->h->members_count && bad == NO_MEMBER; m++)
+		if (owner(pl, m) == who && !member_ok(pl, m, ce))
+			bad = m;
 	if (ce)
 		fp_restore(current_el, traps);
+	return bad;
 }
 
 /* Each pool the plan lists, zeroed through the copy phase's cacheable map
@@ -315,7 +398,6 @@ static void zero_pools(const struct bp_plan *pl)
 		const struct bp_pool *p = &pl->pools[i];
 		place_pool(pl, i);
 		dcache_civac(p->base, p->base + p->size);
-		info("pool '%n' [%x, %x) zeroed", p->name, p->base, p->base + p->size);
 	}
 }
 
@@ -330,6 +412,20 @@ static void load_node(const struct bp_plan *pl, const struct bp_node *n)
 	for (uint32_t i = 0; i < n->ops_count; i++)
 		dcache_civac(ops[i].dst, ops[i].dst + ops[i].size);
 	dcache_civac(n->ttbr0, n->tables_end);
+}
+
+/* A node's own cpu, from secondary_load (start.S: MMU on with the copy
+ * phase's tables, its own stack): verify the members it owns and, if they
+ * match, place its node; then say which in its status word. Prints
+ * nothing. load_node's last clean ends with a dsb, so the node is in
+ * memory before the status says PAR_OK. */
+void par_load(const struct bp_node *n, uint32_t k)
+{
+	par_word[k] = PAR_BUSY;
+	uint64_t bad = verify(&par_plan, k);
+	if (bad == NO_MEMBER)
+		load_node(&par_plan, n);
+	par_word[k] = bad == NO_MEMBER ? PAR_OK : PAR_BAD + bad;
 }
 
 static const char *start_name(const struct bp_header *h, const struct bp_node *n)
@@ -351,11 +447,10 @@ static void log_node(const struct bp_header *h, const struct bp_node *n)
 
 /* With the MMU off: a spin-table write goes straight to memory; the clean
  * drops any line a cache may still hold for it. */
-static void start_cpu(const struct bp_plan *pl, uint32_t k)
+static void start_cpu(const struct bp_plan *pl, uint32_t k, uint64_t entry)
 {
 	const struct bp_header *h = pl->h;
 	const struct bp_node *n = &pl->nodes[k];
-	uint64_t entry = (uint64_t)secondary_entry;
 	if (n->start == BP_START_SPIN) {
 		place_release(pl, k, entry);
 		dcache_civac(n->release_addr, n->release_addr + 8);
@@ -368,25 +463,67 @@ static void start_cpu(const struct bp_plan *pl, uint32_t k)
 		     n->mpidr, ret < 0 ? "-" : "", (uint64_t)(ret < 0 ? -ret : ret));
 }
 
-/* Start a node's cpu and wait (up to a second) until it is on its way into
- * the node's kernel, so that the kernels are entered one after another in
- * boot order and the loader's own node really is entered last. (Each
- * unmodified seL4 resets the shared GIC distributor and takes every SPI
- * when it starts: the layout report names the node entered last.) */
-static void start_node(const struct bp_plan *pl, uint32_t k)
+/* Wait (up to a second) until node k's cpu is on its way into the node's
+ * kernel, so that the kernels are entered one after another in boot order
+ * and the loader's own node really is entered last. (Each unmodified seL4
+ * resets the shared GIC distributor and takes every SPI when it starts:
+ * the layout report names the node entered last.) A node that loaded
+ * itself is released (its go word, MMU off, then sev); any other is
+ * started now. */
+static void start_node(const struct bp_plan *pl, uint32_t k, bool release)
 {
 	const struct bp_node *n = &pl->nodes[k];
 	uint64_t freq, unused, t0 = read_counter(&freq);
-	start_cpu(pl, k);
+	if (release) {
+		par_go[k] = 1;
+		sev_release();
+	} else {
+		start_cpu(pl, k, (uint64_t)secondary_entry);
+	}
 	if (!freq)
 		freq = 1ull << 26;
-	while (entered_node != n) {
+	for (; entered_node != n; relax()) {
 		if (read_counter(&unused) - t0 > freq) {
 			warn("node %u: cpu %u (MPIDR %x) did not come up within a second of its start; going on",
 			     (uint64_t)n->id, (uint64_t)n->cpu, n->mpidr);
 			return;
 		}
 	}
+}
+
+/* The barrier: every node that loads itself has said how it went. A cpu
+ * that is not up within a second (counted from here) is warned about like
+ * a late one today, its members hashed here, its node neither placed nor
+ * released (up[k] = 0). Returns the first member that does not match,
+ * among all (so the one line is the one a single cpu would print). */
+static uint64_t par_wait(const struct bp_plan *pl, uint64_t bad, bool up[PAR_MAX])
+{
+	for (uint32_t k = 0; k < PAR_MAX; k++) {
+		const struct bp_node *n = &pl->nodes[k];
+		uint64_t freq, unused, t0 = read_counter(&freq), st, b = NO_MEMBER;
+		if (!par_node(pl, k))
+			continue;
+		if (!freq)
+			freq = 1ull << 26;
+		while ((st = par_word[k]) == PAR_NONE && read_counter(&unused) - t0 <= freq)
+			relax();
+		up[k] = st != PAR_NONE;
+		if (!up[k]) {
+			warn("node %u: cpu %u (MPIDR %x) did not come up within a second of its start; going on",
+			     (uint64_t)n->id, (uint64_t)n->cpu, n->mpidr);
+			b = verify(pl, k);
+		} else {
+			while ((st = par_word[k]) == PAR_BUSY)
+				relax();
+			if (st == PAR_PLACE)
+				fail("%s", (const char *)par_word[PAR_MAX + k]);
+			if (st >= PAR_BAD)
+				b = st - PAR_BAD;
+		}
+		if (b < bad)
+			bad = b;
+	}
+	return bad;
 }
 
 void loader_main(uint64_t el)
@@ -404,12 +541,34 @@ void loader_main(uint64_t el)
 	const struct bp_header *h = pl.h;
 
 	copy_phase_mmu_on(&pl);
-	verify_members(&pl);
+	/* The nodes that load themselves: their cpus start now, with the copy
+	 * phase's MMU settings in memory (they read them with the MMU off). */
+	int el2 = el == 2;
+	par_plan = pl;
+	par_mmu[0] = el, par_mmu[1] = h->copy_tables, par_mmu[2] = h->mair;
+	par_mmu[3] = el2 ? h->tcr_el2 : h->tcr_el1, par_mmu[4] = el2 ? h->sctlr_el2 : h->sctlr_el1;
+	dcache_civac((uint64_t)par_mmu, (uint64_t)(par_mmu + 5));
+	for (uint32_t i = 0; i < h->nodes_count; i++)
+		if (par_node(&pl, i))
+			start_cpu(&pl, i, (uint64_t)secondary_load);
+	/* Meanwhile this cpu: its members, the pools, the other nodes. */
+	bool up[PAR_MAX] = {0};
+	uint64_t bad = verify(&pl, PAR_MAX);
+	if (bad == NO_MEMBER) {
+		zero_pools(&pl);
+		for (uint32_t i = 0; i < h->nodes_count; i++)
+			if (!par_node(&pl, i))
+				load_node(&pl, &pl.nodes[i]);
+	}
+	bad = par_wait(&pl, bad, up);
+	if (bad != NO_MEMBER)
+		fail("%n: SHA-256 mismatch: the payload is damaged; refusing to boot", pl.members[bad].name);
 	info("boot plan '%n' at EL%u: %u node%s, %u payload members, SHA-256 verified", h->name, el,
 	     (uint64_t)h->nodes_count, h->nodes_count == 1 ? "" : "s", (uint64_t)h->members_count);
-	zero_pools(&pl);
-	for (uint32_t i = 0; i < h->nodes_count; i++)
-		load_node(&pl, &pl.nodes[i]);
+	for (uint32_t i = 0; i < h->pools_count; i++) {
+		const struct bp_pool *p = &pl.pools[i];
+		info("pool '%n' [%x, %x) zeroed", p->name, p->base, p->base + p->size);
+	}
 	for (uint32_t i = 0; i < h->nodes_count; i++)
 		log_node(h, &pl.nodes[i]);
 	const struct bp_node *self = NULL;
@@ -419,8 +578,8 @@ void loader_main(uint64_t el)
 
 	mmu_off(el, (uint64_t)__bss_start, (uint64_t)__loader_end);
 	for (uint32_t i = 0; i < h->nodes_count; i++)
-		if (&pl.nodes[i] != self)
-			start_node(&pl, i);
+		if (&pl.nodes[i] != self && (!par_node(&pl, i) || up[i]))
+			start_node(&pl, i, par_node(&pl, i));
 	if (self)
 		enter_node(self);
 	halt();

@@ -7,6 +7,7 @@
  * adrp), so the unchanged loader runs wherever the packer placed it.
  */
 #include "bootplan.h"
+#include "par.h"
 
 #define SCTLR_M (1 << 0)
 #define SCTLR_C (1 << 2)
@@ -108,10 +109,85 @@ secondary_entry:
 	add	x0, x0, #BP_NODE_BYTES
 	sub	w5, w5, #1
 	b	1b
+enter_found:					/* x0 = the node */
 2:	adrp	x3, entered_node		/* tell the primary (MMU off: in memory) */
 	str	x0, [x3, :lo12:entered_node]
 	dsb	sy
 	b	enter_node
+
+/* A cpu that loads its own node (README.md, "Loading in parallel"),
+ * started by PSCI CPU_ON while the primary runs with its MMU on: MMU off,
+ * the primary's EL. Finds its node k as secondary_entry does, turns its
+ * MMU on with the copy phase's settings (par_mmu, cleaned to PoC by the
+ * primary; mmu_on needs no stack), takes par_stacks[k], verifies and
+ * places its node (par_load), cleans its stack and turns the MMU off
+ * (mmu_off), then waits with wfe for par_go[k] (written by the primary
+ * with its MMU off; invalidated before each read, so no stale line can
+ * hide it) and goes in like secondary_entry. Anything unexpected (a cpu
+ * with no node or at another EL): it stays here, and the primary warns
+ * that it did not come up. */
+	.if PAR_STACK != (1 << 10)
+	.error "secondary_load takes par_stacks[k] as k << 10"
+	.endif
+	.global secondary_load
+secondary_load:
+	msr	daifset, #0xf
+	set_vectors x0, x1
+	mrs	x1, mpidr_el1
+	mov	x2, #0xffffff
+	movk	x2, #0xff, lsl #32
+	and	x1, x1, x2
+	adrp	x3, boot_plan
+	ldr	x3, [x3, :lo12:boot_plan]
+	ldr	w4, [x3, #BP_HDR_NODES_OFF]
+	ldr	w5, [x3, #BP_HDR_NODES_COUNT]
+	add	x0, x3, x4
+	mov	x20, #0				/* k */
+1:	cmp	x20, x5
+	b.hs	halt
+	cmp	x20, #PAR_MAX
+	b.hs	halt
+	ldr	x6, [x0, #BP_NODE_MPIDR]
+	cmp	x6, x1
+	b.eq	2f
+	add	x0, x0, #BP_NODE_BYTES
+	add	x20, x20, #1
+	b	1b
+2:	mov	x19, x0
+	adrp	x9, par_mmu
+	add	x9, x9, :lo12:par_mmu
+	ldr	x0, [x9]			/* the primary's EL */
+	mrs	x1, CurrentEL
+	lsr	x1, x1, #2
+	cmp	x0, x1
+	b.ne	halt
+	ldp	x1, x2, [x9, #8]		/* root, mair */
+	ldp	x3, x4, [x9, #24]		/* tcr, sctlr */
+	bl	mmu_on
+	adrp	x21, par_stacks
+	add	x21, x21, :lo12:par_stacks
+	add	x21, x21, x20, lsl #10		/* par_stacks[k] (PAR_STACK = 2^10) */
+	add	x22, x21, #PAR_STACK
+	mov	sp, x22
+	mov	x0, x19
+	mov	x1, x20
+	bl	par_load
+	mrs	x0, CurrentEL
+	lsr	x0, x0, #2
+	mov	x1, x21
+	mov	x2, x22
+	bl	mmu_off				/* no store after its clean */
+	adrp	x9, par_go
+	add	x9, x9, :lo12:par_go
+	add	x9, x9, x20, lsl #3
+3:	dc	ivac, x9
+	dsb	sy
+	ldr	x10, [x9]
+	cbnz	x10, 4f
+	wfe
+	b	3b
+4:	mov	x0, x19
+	b	enter_found
 
 /* enter_node(const struct bp_node *n): MMU off, EL2 or EL1; never returns.
  * Sets up EL1 for the node's kernel (its tables, MAIR, TCR, SCTLR with the
