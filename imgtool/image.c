@@ -855,8 +855,10 @@ static int watch_console(FILE *f, int fd, pid_t pid, const struct run_opts *o, c
 		for (size_t k = 0; k < o->n_expect; k++)
 			if (!seen[k])
 				sb_printf(&miss, "%s'%s'", miss.n ? ", " : "", o->expect[k]);
+		/* a timeout is said as given (a late wake-up must not make 3 s read 4) */
+		bool timeout = why && !strcmp(why, "timed out");
 		diag_error(d, loc, NULL, "%s after %ld s; the console never showed %s", why ? why : "QEMU ended",
-			   (long)(now.tv_sec - t0.tv_sec), miss.s ? miss.s : "(all seen)");
+			   timeout ? (long)o->timeout : (long)(now.tv_sec - t0.tv_sec), miss.s ? miss.s : "(all seen)");
 		free(miss.s);
 	}
 out:
