@@ -84,15 +84,11 @@ _start:
 	bl	loader_main			/* (current EL); does not return */
 	b	halt
 
-/* Every other cpu, started by PSCI CPU_ON or released from a spin table:
- * MMU off, EL2 or EL1, no stack. It finds its node by its MPIDR in the
- * boot plan the primary verified (boot_plan was written with the MMU off,
- * so it is in memory) and enters it. */
 	.text
-	.global secondary_entry
-secondary_entry:
-	msr	daifset, #0xf
-	set_vectors x0, x1
+/* node_of_cpu: the boot plan's node for this cpu, by its MPIDR's
+ * affinity fields, in x0 (0: none) and its index in x20. A leaf without a
+ * stack (the started cpus have none yet); uses x1..x6. */
+node_of_cpu:
 	mrs	x1, mpidr_el1
 	mov	x2, #0xffffff			/* the affinity fields: Aff2..Aff0 */
 	movk	x2, #0xff, lsl #32		/* and Aff3 */
@@ -102,15 +98,30 @@ secondary_entry:
 	ldr	w4, [x3, #BP_HDR_NODES_OFF]
 	ldr	w5, [x3, #BP_HDR_NODES_COUNT]
 	add	x0, x3, x4
-1:	cbz	w5, halt			/* no node for this cpu: stay here */
+	mov	x20, #0
+1:	cmp	x20, x5
+	b.hs	2f
 	ldr	x6, [x0, #BP_NODE_MPIDR]
 	cmp	x6, x1
-	b.eq	2f
+	b.eq	3f
 	add	x0, x0, #BP_NODE_BYTES
-	sub	w5, w5, #1
+	add	x20, x20, #1
 	b	1b
+2:	mov	x0, #0
+3:	ret
+
+/* Every other cpu, started by PSCI CPU_ON or released from a spin table:
+ * MMU off, EL2 or EL1, no stack. It finds its node by its MPIDR in the
+ * boot plan the primary verified (boot_plan was written with the MMU off,
+ * so it is in memory) and enters it. */
+	.global secondary_entry
+secondary_entry:
+	msr	daifset, #0xf
+	set_vectors x0, x1
+	bl	node_of_cpu
+	cbz	x0, halt			/* no node for this cpu: stay here */
 enter_found:					/* x0 = the node */
-2:	adrp	x3, entered_node		/* tell the primary (MMU off: in memory) */
+	adrp	x3, entered_node		/* tell the primary (MMU off: in memory) */
 	str	x0, [x3, :lo12:entered_node]
 	dsb	sy
 	b	enter_node
@@ -133,27 +144,11 @@ enter_found:					/* x0 = the node */
 secondary_load:
 	msr	daifset, #0xf
 	set_vectors x0, x1
-	mrs	x1, mpidr_el1
-	mov	x2, #0xffffff
-	movk	x2, #0xff, lsl #32
-	and	x1, x1, x2
-	adrp	x3, boot_plan
-	ldr	x3, [x3, :lo12:boot_plan]
-	ldr	w4, [x3, #BP_HDR_NODES_OFF]
-	ldr	w5, [x3, #BP_HDR_NODES_COUNT]
-	add	x0, x3, x4
-	mov	x20, #0				/* k */
-1:	cmp	x20, x5
-	b.hs	halt
+	bl	node_of_cpu
+	cbz	x0, halt
 	cmp	x20, #PAR_MAX
 	b.hs	halt
-	ldr	x6, [x0, #BP_NODE_MPIDR]
-	cmp	x6, x1
-	b.eq	2f
-	add	x0, x0, #BP_NODE_BYTES
-	add	x20, x20, #1
-	b	1b
-2:	mov	x19, x0
+	mov	x19, x0
 	adrp	x9, par_mmu
 	add	x9, x9, :lo12:par_mmu
 	ldr	x0, [x9]			/* the primary's EL */
