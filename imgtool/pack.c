@@ -100,7 +100,6 @@ struct node_pack {
 	uint64_t win_va, win_size;      /* the kernel window (TTBR1) */
 	uint64_t dtb_addr;
 	uint64_t rt_vmin, rt_vmax, rt_p, rt_end, pv;
-	uint64_t initrd_end;            /* Linux: the initrd is [rt_p, initrd_end) */
 	char name[3][32];               /* Kernel.N.elf, capdl.N.img, kernel.N.dtb (Linux: Image.N, initrd.N) */
 };
 
@@ -339,7 +338,8 @@ static int check_kernel(struct packer *pk, struct node_pack *np)
 	return 0;
 }
 
-static int check_dtb(struct packer *pk, struct node_pack *np)
+/* The node's tree is a whole blob; its size in np->dtb_size. */
+static int check_dtb_blob(struct packer *pk, struct node_pack *np)
 {
 	const char *path = np->in->dtb;
 	if (np->dtb_file_size < sizeof(struct fdt_header) || fdt_check_header(np->dtb) != 0)
@@ -348,6 +348,14 @@ static int check_dtb(struct packer *pk, struct node_pack *np)
 	if (np->dtb_size > np->dtb_file_size)
 		return input_error(pk->d, path, np->name[2], "truncated: the header says %" PRIu64 " bytes, the file has %zu",
 				 np->dtb_size, np->dtb_file_size);
+	return 0;
+}
+
+static int check_dtb(struct packer *pk, struct node_pack *np)
+{
+	const char *path = np->in->dtb;
+	if (check_dtb_blob(pk, np) < 0)
+		return -1;
 	np->dtb_addr = align_up(np->kend, PAGE);
 	if (np->dtb_addr + np->dtb_size > np->kbase + np->win_size)
 		return input_error(pk->d, path, np->name[2], "would lie at [0x%" PRIx64 ", 0x%" PRIx64 "), outside node %u's "
@@ -543,10 +551,9 @@ static int place_linux(struct packer *pk, struct node_pack *np)
 	np->pv = 0;
 
 	const char *path = np->in->dtb;
-	if (np->dtb_file_size < sizeof(struct fdt_header) || fdt_check_header(np->dtb) != 0 ||
-	    fdt_totalsize(np->dtb) > np->dtb_file_size)
-		return input_error(pk->d, path, np->name[2], "not a complete device tree blob");
-	int size = (int)fdt_totalsize(np->dtb) + 256, chosen;
+	if (check_dtb_blob(pk, np) < 0)
+		return -1;
+	int size = (int)np->dtb_size + 256, chosen;
 	np->dtb_own = xmalloc((size_t)size);
 	fdt64_t range[2] = {cpu_to_fdt64(np->rt_p), cpu_to_fdt64(np->rt_end)};
 	if (fdt_open_into(np->dtb, np->dtb_own, size) != 0 ||
@@ -565,9 +572,9 @@ static int place_linux(struct packer *pk, struct node_pack *np)
 		return input_error(pk->d, path, np->name[2], "would lie at 0x%" PRIx64 ", past the end of node %u's RAM "
 				   "[0x%" PRIx64 ", 0x%" PRIx64 "): give the node more memory",
 				   np->dtb_addr, n->id, np->mem.base, end);
-	/* check_overlaps' end: everything the node's files take */
+	/* check_overlaps' end: everything the node's files take (the initrd is
+	 * [rt_p, rt_p + its size)) */
 	np->rt_end = np->dtb_addr + np->dtb_size;
-	np->initrd_end = np->rt_p + np->root_task.size;
 	return 0;
 }
 
@@ -1055,7 +1062,7 @@ static void fill_node(struct packer *pk, size_t i, struct bp_node *bn)
 	bn->entry = np->kernel.entry;
 	uint64_t regs[6] = {np->rt_p, np->rt_end, np->pv, np->root_task.entry, np->dtb_addr, np->dtb_size};
 	if (n->os == PLAN_OS_LINUX) {
-		uint64_t lx[6] = {np->rt_p, np->initrd_end, 0, 0, np->dtb_addr, np->dtb_size};
+		uint64_t lx[6] = {np->rt_p, np->rt_p + np->root_task.size, 0, 0, np->dtb_addr, np->dtb_size};
 		memcpy(regs, lx, sizeof(regs));
 		bn->boot = BP_BOOT_LINUX;
 		bn->el = 2; /* EL2 when the loader runs there */
