@@ -353,18 +353,11 @@ static uint32_t owner(const struct bp_plan *pl, uint32_t m)
 static bool member_ok(const struct bp_plan *pl, uint32_t m, bool ce)
 {
 	const struct bp_member *mb = &pl->members[m];
-	const uint8_t *p = (const uint8_t *)_head + mb->offset;
-	uint64_t left = mb->size;
 	struct sha256 s;
 	uint8_t sum[SHA256_BYTES];
 	sha256_init(&s);
-	if (ce && left >= 64) {
-		/* whole blocks with the cpu's SHA-256 instructions, the rest in C */
-		sha256_ce_blocks(s.h, p, left / 64);
-		s.len = left / 64 * 64;
-		p += s.len, left -= s.len;
-	}
-	sha256_update(&s, p, left);
+	sha256_use_ce(&s, ce);
+	sha256_update(&s, _head + mb->offset, mb->size);
 	sha256_final(&s, sum);
 	return bp_same(sum, mb->sha256, SHA256_BYTES);
 }
@@ -463,6 +456,12 @@ static void start_cpu(const struct bp_plan *pl, uint32_t k, uint64_t entry)
 		     n->mpidr, ret < 0 ? "-" : "", (uint64_t)(ret < 0 ? -ret : ret));
 }
 
+static void not_up(const struct bp_node *n)
+{
+	warn("node %u: cpu %u (MPIDR %x) did not come up within a second of its start; going on", (uint64_t)n->id,
+	     (uint64_t)n->cpu, n->mpidr);
+}
+
 /* Wait (up to a second) until node k's cpu is on its way into the node's
  * kernel, so that the kernels are entered one after another in boot order
  * and the loader's own node really is entered last. (Each unmodified seL4
@@ -484,8 +483,7 @@ static void start_node(const struct bp_plan *pl, uint32_t k, bool release)
 		freq = 1ull << 26;
 	for (; entered_node != n; relax()) {
 		if (read_counter(&unused) - t0 > freq) {
-			warn("node %u: cpu %u (MPIDR %x) did not come up within a second of its start; going on",
-			     (uint64_t)n->id, (uint64_t)n->cpu, n->mpidr);
+			not_up(n);
 			return;
 		}
 	}
@@ -509,8 +507,7 @@ static uint64_t par_wait(const struct bp_plan *pl, uint64_t bad, bool up[PAR_MAX
 			relax();
 		up[k] = st != PAR_NONE;
 		if (!up[k]) {
-			warn("node %u: cpu %u (MPIDR %x) did not come up within a second of its start; going on",
-			     (uint64_t)n->id, (uint64_t)n->cpu, n->mpidr);
+			not_up(n);
 			b = verify(pl, k);
 		} else {
 			while ((st = par_word[k]) == PAR_BUSY)

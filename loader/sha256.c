@@ -58,14 +58,15 @@ void sha256_init(struct sha256 *s)
 	for (int i = 0; i < 8; i++)
 		s->h[i] = iv[i];
 	s->len = 0;
+#ifdef SHA256_CE
+	s->ce = 0;
+#endif
 }
 
 #ifdef SHA256_CE
-static _Bool sha256_ce;
-
-void sha256_use_ce(_Bool on)
+void sha256_use_ce(struct sha256 *s, _Bool on)
 {
-	sha256_ce = on;
+	s->ce = on;
 }
 #endif
 
@@ -86,7 +87,7 @@ void sha256_update(struct sha256 *s, const void *data, size_t n)
 		compress(s->h, s->block);
 	}
 #ifdef SHA256_CE
-	if (sha256_ce && n >= 64) {
+	if (s->ce && n >= 64) {
 		size_t blocks = n / 64;
 		sha256_ce_blocks(s->h, p, blocks);
 		p += 64 * blocks, n -= 64 * blocks;

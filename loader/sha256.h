@@ -17,6 +17,9 @@ struct sha256 {
 	uint32_t h[8];
 	uint64_t len;      /* bytes hashed so far */
 	uint8_t block[64]; /* a partial block */
+#ifdef SHA256_CE
+	_Bool ce;          /* whole blocks through the ARMv8 instructions (sha256_use_ce) */
+#endif
 };
 
 /* Contracts the proof of bootplan_check.c assumes (sha256.c is not proven). */
@@ -33,11 +36,11 @@ void sha256_final(struct sha256 *s, uint8_t out[SHA256_BYTES]);
 void sha256(const void *data, size_t n, uint8_t out[SHA256_BYTES]);
 
 #ifdef SHA256_CE
-/* The loader only: while on, whole blocks go through the ARMv8 SHA-256
- * instructions (sha256_ce.S). Turn it on only on a cpu that has them, with
- * FP/SIMD untrapped. (A function, not a global the loader would reach
- * through its GOT: the loader may have no dynamic relocation.) */
-void sha256_use_ce(_Bool on);
+/* The loader only: from now on this hash takes whole blocks through the
+ * ARMv8 SHA-256 instructions (sha256_ce.S). Turn it on only on a cpu that
+ * has them, with FP/SIMD untrapped. A choice of the hash's, not a global:
+ * cpus hash at once, each deciding for its own. */
+void sha256_use_ce(struct sha256 *s, _Bool on);
 void sha256_ce_blocks(uint32_t h[8], const uint8_t *p, size_t blocks);
 #endif
 
