@@ -346,6 +346,14 @@ const struct plan_node *plan_node_by_id(const struct plan *p, unsigned id)
 	return node_by_id((struct plan *)p, id);
 }
 
+const struct plan_node *plan_linux_node(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n_nodes; i++)
+		if (p->nodes[i].os == PLAN_OS_LINUX)
+			return &p->nodes[i];
+	return NULL;
+}
+
 static void plan_nodes(struct planner *pl)
 {
 	struct plan *p = pl->p;
@@ -939,10 +947,7 @@ static void plan_spi_routing(struct planner *pl)
 	unsigned last = p->boot_order[p->n_boot - 1];
 	/* Linux's GIC driver does the same, but a second or so after it is
 	 * entered, so after every seL4 kernel has started: it takes every SPI */
-	const struct plan_node *lx = NULL;
-	for (size_t i = 0; i < p->n_nodes; i++)
-		if (p->nodes[i].os == PLAN_OS_LINUX)
-			lx = &p->nodes[i];
+	const struct plan_node *lx = plan_linux_node(p);
 	if (lx)
 		last = lx->id;
 	for (size_t i = 0; i < p->n_nodes; i++) {
@@ -1150,11 +1155,11 @@ static void plan_node_os(struct planner *pl, struct plan_node *n, const struct m
 	struct mf_artifact initrd = {.kind = lx->initrd.s ? MF_ART_FILE : MF_ART_NONE, .path = lx->initrd, .loc = lx->loc};
 	copy_artifact(pl, &n->kernel, &image);
 	copy_artifact(pl, &n->root_task, &initrd);
-	for (const struct plan_node *o = pl->p->nodes; o < n; o++)
-		if (o->os == PLAN_OS_LINUX)
-			diag_error(pl->d, &lx->loc, "linux-node", "node %u runs Linux, and so does node %u: only one node "
-				   "may, as each Linux resets the shared GIC distributor and takes every SPI when it boots",
-				   n->id, o->id);
+	const struct plan_node *first = plan_linux_node(pl->p); /* of the nodes so far */
+	if (first != n)
+		diag_error(pl->d, &lx->loc, "linux-node", "node %u runs Linux, and so does node %u: only one node "
+			   "may, as each Linux resets the shared GIC distributor and takes every SPI when it boots",
+			   n->id, first->id);
 }
 
 static void artifact_free(struct plan_artifact *a)

@@ -215,6 +215,8 @@ void plan_free(struct plan *p);
 void plan_board_copy(struct plan_board *b, const struct platform *pf);
 void plan_board_free(struct plan_board *b);
 const struct plan_node *plan_node_by_id(const struct plan *p, unsigned id);
+/* The node that runs Linux (there is at most one), or NULL. */
+const struct plan_node *plan_linux_node(const struct plan *p);
 const struct plan_device *plan_find_device(const struct plan_board *b, const char *path);
 /* A node that runs on a cpu or owns a device the board's tree describes
  * wrongly (their `problem`) is an error: [cpu-broken], [device-broken].

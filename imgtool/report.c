@@ -208,10 +208,7 @@ void report_text(FILE *f, const struct plan *p)
 	for (size_t i = 0; i < p->n_boot; i++)
 		fprintf(f, "%s node %u", i ? "," : "", p->boot_order[i]);
 	fprintf(f, "\n\nwhat an unmodified seL4 kernel cannot enforce:\n");
-	const struct plan_node *lx = NULL;
-	for (size_t i = 0; i < p->n_nodes; i++)
-		if (p->nodes[i].os == PLAN_OS_LINUX)
-			lx = &p->nodes[i];
+	const struct plan_node *lx = plan_linux_node(p);
 	if (lx)
 		fprintf(f, "  - node %u's Linux resets the GIC distributor when its GIC driver starts, a second or so\n"
 			   "    after it is entered and so after every other kernel: it disables every SPI and routes\n"
